@@ -1,0 +1,80 @@
+using System.Collections;
+
+namespace KrakenGrpc.Kraken.Requests;
+
+/// <summary>
+/// The parameters of one Kraken call, in the order they are added, under Kraken's own names. Values are kept as
+/// Kraken wants them on the wire: decimal text stays text, lists stay lists until the encoder joins or nests them.
+/// Absent values (null, empty lists) are skipped, so a mapping can add every optional field unconditionally.
+/// </summary>
+public sealed class KrakenParameters : IEnumerable<KeyValuePair<string, object>>
+{
+    private readonly List<KeyValuePair<string, object>> _items = [];
+
+    /// <summary>Number of parameters that will be sent.</summary>
+    public int Count => _items.Count;
+
+    /// <summary>Adds text (a pair, a decimal, a cursor). Null or empty text is not sent.</summary>
+    public KrakenParameters Add(string name, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            _items.Add(new(name, value));
+        }
+        return this;
+    }
+
+    /// <summary>Adds a boolean, sent as <c>true</c>/<c>false</c>. Null is not sent.</summary>
+    public KrakenParameters Add(string name, bool? value)
+    {
+        if (value is { } flag)
+        {
+            _items.Add(new(name, flag));
+        }
+        return this;
+    }
+
+    /// <summary>Adds an integer. Null is not sent.</summary>
+    public KrakenParameters Add(string name, long? value)
+    {
+        if (value is { } number)
+        {
+            _items.Add(new(name, number));
+        }
+        return this;
+    }
+
+    /// <summary>Adds a list: comma-joined in form and query encodings, an array in JSON. Empty lists are not sent.</summary>
+    public KrakenParameters Add(string name, IReadOnlyCollection<string>? values)
+    {
+        if (values is { Count: > 0 })
+        {
+            _items.Add(new(name, values.ToArray()));
+        }
+        return this;
+    }
+
+    /// <summary>Adds a nested object: <c>close[price]=...</c> in form encoding, an object in JSON. Null or empty is not sent.</summary>
+    public KrakenParameters Add(string name, KrakenParameters? nested)
+    {
+        if (nested is { Count: > 0 })
+        {
+            _items.Add(new(name, nested));
+        }
+        return this;
+    }
+
+    /// <summary>Adds a list of objects (batch orders). Only a JSON body can carry it.</summary>
+    public KrakenParameters Add(string name, IReadOnlyList<KrakenParameters>? items)
+    {
+        if (items is { Count: > 0 })
+        {
+            _items.Add(new(name, items.ToArray()));
+        }
+        return this;
+    }
+
+    public IEnumerator<KeyValuePair<string, object>> GetEnumerator() => _items.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}

@@ -1,0 +1,90 @@
+using KrakenGrpc.Kraken.Catalogue;
+using KrakenGrpc.Kraken.Errors;
+using KrakenGrpc.Kraken.Requests;
+using KrakenGrpc.Kraken.Responses;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly.Timeout;
+
+namespace KrakenGrpc.Kraken.Transport;
+
+/// <summary>
+/// Sends one catalogued call to Kraken and returns the parsed envelope. Retries of reads happen below, in the
+/// HttpClient's resilience pipeline (see <see cref="KrakenRetryPolicy"/>); every failure leaves here as a
+/// <see cref="KrakenException"/> carrying its classification.
+/// </summary>
+public sealed partial class KrakenClient(HttpClient http, IOptions<KrakenOptions> options, TimeProvider time, ILogger<KrakenClient> logger)
+{
+    private readonly string _baseAddress = options.Value.BaseUrl.ToString().TrimEnd('/');
+
+    /// <summary>Calls a public endpoint with its parameters in the query string.</summary>
+    public async Task<KrakenResponse> SendPublicAsync(KrakenEndpoint endpoint, KrakenParameters parameters, CancellationToken cancellationToken)
+    {
+        if (endpoint.Auth != EndpointAuth.None)
+        {
+            throw new ArgumentException($"{endpoint.Name} needs credentials and cannot be sent as a public call.", nameof(endpoint));
+        }
+
+        var query = KrakenRequestEncoder.EncodeForm(parameters);
+        using var request = new HttpRequestMessage(endpoint.Method, _baseAddress + endpoint.Path + (query.Length > 0 ? "?" + query : string.Empty));
+        request.Options.Set(KrakenRetryPolicy.EndpointKey, endpoint);
+        return await SendAsync(endpoint, request, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<KrakenResponse> SendAsync(KrakenEndpoint endpoint, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            LogUnreachable(logger, endpoint.Name, e.HttpRequestError);
+            throw new KrakenException(KrakenErrorTable.UpstreamUnreachable, endpoint.Name, $"Kraken could not be reached for {endpoint.Name}.", innerException: e);
+        }
+        catch (TimeoutRejectedException e)
+        {
+            LogTimedOut(logger, endpoint.Name);
+            throw new KrakenException(KrakenErrorTable.UpstreamTimeout, endpoint.Name, $"Kraken did not answer {endpoint.Name} in time.", innerException: e);
+        }
+
+        using (response)
+        {
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw FailedStatus(endpoint, (int)response.StatusCode, body);
+            }
+            return KrakenEnvelope.Parse(endpoint.Name, body, time);
+        }
+    }
+
+    private KrakenException FailedStatus(KrakenEndpoint endpoint, int status, byte[] body)
+    {
+        LogFailedStatus(logger, endpoint.Name, status);
+        // Kraken sometimes explains a non-200 answer in an envelope (404 "EGeneral:Unknown method"); prefer its words.
+        var errors = KrakenEnvelope.ErrorsOf(body);
+        if (errors.Count > 0)
+        {
+            return KrakenEnvelope.Refused(endpoint.Name, errors, time);
+        }
+
+        var errorClass = status switch
+        {
+            429 => KrakenErrorTable.UpstreamTooManyRequests,
+            >= 500 => KrakenErrorTable.UpstreamServerError,
+            _ => KrakenErrorTable.UpstreamUnexpectedStatus,
+        };
+        return new KrakenException(errorClass, endpoint.Name, $"Kraken answered {endpoint.Name} with HTTP {status}.");
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Kraken could not be reached for {Endpoint}: {Error}")]
+    private static partial void LogUnreachable(ILogger logger, string endpoint, HttpRequestError error);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Kraken did not answer {Endpoint} within the request timeout")]
+    private static partial void LogTimedOut(ILogger logger, string endpoint);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Kraken answered {Endpoint} with HTTP {Status}")]
+    private static partial void LogFailedStatus(ILogger logger, string endpoint, int status);
+}

@@ -1,0 +1,60 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace KrakenGrpc.Kraken.Transport;
+
+public static class KrakenServiceCollectionExtensions
+{
+    /// <summary>The User-Agent Kraken sees: it recommends one that names the client.</summary>
+    public static readonly ProductInfoHeaderValue UserAgent =
+        new("KrakenGrpc", typeof(KrakenClient).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+
+    /// <summary>
+    /// Registers the Kraken REST core: validated options, and the HttpClient that carries every call through a
+    /// resilience pipeline (read retries with jitter, a per-attempt timeout).
+    /// </summary>
+    public static IServiceCollection AddKrakenRestCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<KrakenOptions>().Bind(configuration.GetSection(KrakenOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<KrakenOptions>, KrakenOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddHttpClient<KrakenClient>(http =>
+            {
+                // The caller's deadline and the pipeline's timeouts bound each call; HttpClient's own timer would only
+                // race them.
+                http.Timeout = Timeout.InfiniteTimeSpan;
+                http.DefaultRequestHeaders.UserAgent.Add(UserAgent);
+                http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                AutomaticDecompression = DecompressionMethods.All,
+                EnableMultipleHttp2Connections = true,
+            })
+            .AddResilienceHandler("kraken", static (pipeline, context) =>
+            {
+                var options = context.ServiceProvider.GetRequiredService<IOptions<KrakenOptions>>().Value;
+                if (options.MaxReadRetries > 0)
+                {
+                    pipeline.AddRetry(new HttpRetryStrategyOptions
+                    {
+                        MaxRetryAttempts = options.MaxReadRetries,
+                        BackoffType = DelayBackoffType.Exponential,
+                        UseJitter = true,
+                        Delay = TimeSpan.FromMilliseconds(200),
+                        ShouldHandle = KrakenRetryPolicy.ShouldRetryAsync,
+                    });
+                }
+                pipeline.AddTimeout(options.RequestTimeout);
+            });
+        return services;
+    }
+}
