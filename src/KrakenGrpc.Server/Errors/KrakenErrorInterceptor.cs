@@ -1,0 +1,89 @@
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using KrakenGrpc.Kraken.Errors;
+
+namespace KrakenGrpc.Server.Errors;
+
+/// <summary>
+/// Turns failures of the Kraken core into rich gRPC statuses (<c>google.rpc.Status</c> with <c>ErrorInfo</c> carrying
+/// Kraken's original text and <c>RetryInfo</c> where waiting helps), so no service method handles errors itself.
+/// Also gives the framework's bare UNIMPLEMENTED a message saying which RPC is not built yet.
+/// </summary>
+internal sealed partial class KrakenErrorInterceptor(ILogger<KrakenErrorInterceptor> logger) : Interceptor
+{
+    /// <summary>ErrorInfo metadata key holding Kraken's first error string verbatim.</summary>
+    public const string KrakenErrorKey = "kraken_error";
+
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Translate(e, context) is { } status)
+        {
+            throw status;
+        }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Translate(e, context) is { } status)
+        {
+            throw status;
+        }
+    }
+
+    private RpcException? Translate(Exception exception, ServerCallContext context)
+    {
+        switch (exception)
+        {
+            case KrakenException kraken:
+                LogKrakenFailure(logger, context.Method, kraken.Endpoint, kraken.ErrorClass.Reason, kraken.ErrorClass.Code);
+                return ToRpcException(kraken);
+            case RpcException { StatusCode: StatusCode.Unimplemented } unimplemented when string.IsNullOrEmpty(unimplemented.Status.Detail):
+                return new RpcException(new Grpc.Core.Status(
+                    StatusCode.Unimplemented,
+                    $"{context.Method} is part of the contract but not implemented by this gateway version yet; see the README's coverage table."));
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The rich status for a Kraken core failure.</summary>
+    public static RpcException ToRpcException(KrakenException exception)
+    {
+        var errorClass = exception.ErrorClass;
+        var info = new ErrorInfo { Domain = KrakenErrorTable.Domain, Reason = errorClass.Reason };
+        if (exception.Endpoint.Length > 0)
+        {
+            info.Metadata["endpoint"] = exception.Endpoint;
+        }
+        if (exception.KrakenErrors.Count > 0)
+        {
+            info.Metadata[KrakenErrorKey] = exception.KrakenErrors[0];
+            if (exception.KrakenErrors.Count > 1)
+            {
+                info.Metadata["kraken_errors"] = string.Join("\n", exception.KrakenErrors);
+            }
+        }
+
+        var status = new Google.Rpc.Status { Code = (int)errorClass.Code, Message = exception.Message, Details = { Any.Pack(info) } };
+        if (errorClass.RetryAfter is { } delay)
+        {
+            status.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(delay) }));
+        }
+        return status.ToRpcException();
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "{Method} failed at Kraken {Endpoint}: {Reason} ({Code})")]
+    private static partial void LogKrakenFailure(ILogger logger, string method, string endpoint, string reason, StatusCode code);
+}

@@ -1,0 +1,444 @@
+using System.Text.Json;
+using KrakenGrpc.Contracts.Spot.V1;
+using KrakenGrpc.Kraken.Requests;
+using KrakenGrpc.Server.Validation;
+using static KrakenGrpc.Server.Mapping.KrakenJson;
+
+namespace KrakenGrpc.Server.Mapping;
+
+/// <summary>
+/// MarketDataService requests to Kraken parameters (validated first: nothing invalid goes upstream) and Kraken
+/// results to response messages. Decimal text is copied, never parsed; see <see cref="KrakenJson"/>.
+/// </summary>
+internal static class MarketDataMapping
+{
+    private static readonly int[] GroupedBookDepths = [10, 25, 100, 250, 1000];
+    private static readonly int[] GroupedBookGroupings = [1, 5, 10, 25, 50, 100, 250, 500, 1000];
+
+    // ---- Requests -------------------------------------------------------------------------------------------
+
+    public static KrakenParameters Parameters(GetAssetInfoRequest request) =>
+        new KrakenParameters().Add("asset", request.Asset).Add("aclass", request.Aclass);
+
+    public static KrakenParameters Parameters(GetAssetPairsRequest request)
+    {
+        new RequestValidation()
+            .Defined("info", request.Info)
+            .Check(request.CountryCode.Length == 0 || (request.CountryCode.Length == 2 && request.CountryCode.All(char.IsAsciiLetter)),
+                "country_code", "must be a two-letter ISO 3166-1 code")
+            .ThrowIfInvalid();
+        return new KrakenParameters()
+            .Add("pair", request.Pair)
+            .Add("aclass_base", request.AclassBase)
+            .Add("info", request.Info switch
+            {
+                AssetPairsInfo.All => "info",
+                AssetPairsInfo.Leverage => "leverage",
+                AssetPairsInfo.Fees => "fees",
+                AssetPairsInfo.Margin => "margin",
+                _ => null,
+            })
+            .Add("country_code", request.CountryCode)
+            .Add("execution_venue", request.ExecutionVenue);
+    }
+
+    public static KrakenParameters Parameters(GetTickerRequest request) =>
+        new KrakenParameters().Add("pair", request.Pair).Add("asset_class", request.AssetClass);
+
+    public static KrakenParameters Parameters(GetCandlesRequest request)
+    {
+        new RequestValidation()
+            .Required("pair", request.Pair)
+            .Defined("interval", request.Interval)
+            .Check(IsCursor(request.Since), "since", "must be a unix time or a `last` cursor (digits)")
+            .ThrowIfInvalid();
+        return new KrakenParameters()
+            .Add("pair", request.Pair)
+            .Add("interval", request.Interval == OhlcInterval.Unspecified ? null : (long)request.Interval)
+            .Add("since", request.Since)
+            .Add("asset_class", request.AssetClass);
+    }
+
+    public static KrakenParameters Parameters(GetOrderBookRequest request)
+    {
+        new RequestValidation()
+            .Required("pair", request.Pair)
+            .InRange("count", request.HasCount ? request.Count : null, 1, 500)
+            .ThrowIfInvalid();
+        return new KrakenParameters()
+            .Add("pair", request.Pair)
+            .Add("count", request.HasCount ? request.Count : null)
+            .Add("asset_class", request.AssetClass);
+    }
+
+    public static KrakenParameters Parameters(GetGroupedBookRequest request)
+    {
+        new RequestValidation()
+            .Required("pair", request.Pair)
+            .OneOf("depth", request.HasDepth ? request.Depth : null, GroupedBookDepths)
+            .OneOf("grouping", request.HasGrouping ? request.Grouping : null, GroupedBookGroupings)
+            .ThrowIfInvalid();
+        return new KrakenParameters()
+            .Add("pair", request.Pair)
+            .Add("depth", request.HasDepth ? request.Depth : null)
+            .Add("grouping", request.HasGrouping ? request.Grouping : null);
+    }
+
+    public static KrakenParameters Parameters(GetRecentTradesRequest request)
+    {
+        new RequestValidation()
+            .Required("pair", request.Pair)
+            .Check(IsCursor(request.Since), "since", "must be a unix time or a `last` cursor (digits)")
+            .InRange("count", request.HasCount ? request.Count : null, 1, 1000)
+            .ThrowIfInvalid();
+        return new KrakenParameters()
+            .Add("pair", request.Pair)
+            .Add("since", request.Since)
+            .Add("count", request.HasCount ? request.Count : null)
+            .Add("asset_class", request.AssetClass);
+    }
+
+    public static KrakenParameters Parameters(GetRecentSpreadsRequest request)
+    {
+        new RequestValidation()
+            .Required("pair", request.Pair)
+            .Check(IsCursor(request.Since), "since", "must be a unix time or a `last` cursor (digits)")
+            .ThrowIfInvalid();
+        return new KrakenParameters()
+            .Add("pair", request.Pair)
+            .Add("since", request.Since)
+            .Add("asset_class", request.AssetClass);
+    }
+
+    public static KrakenParameters Parameters(GetPreTradeDataRequest request)
+    {
+        new RequestValidation()
+            .Required("symbol", request.Symbol)
+            .Length("symbol", request.Symbol, 3, 32)
+            .ThrowIfInvalid();
+        return new KrakenParameters().Add("symbol", request.Symbol);
+    }
+
+    public static KrakenParameters Parameters(GetPostTradeDataRequest request)
+    {
+        new RequestValidation()
+            .InRange("count", request.HasCount ? request.Count : null, 1, 1000)
+            .Check(IsIsoTimeOrEmpty(request.FromTs), "from_ts", "must be an ISO 8601 time (the previous answer's last_ts)")
+            .Check(IsIsoTimeOrEmpty(request.ToTs), "to_ts", "must be an ISO 8601 time")
+            .ThrowIfInvalid();
+        return new KrakenParameters()
+            .Add("symbol", request.Symbol)
+            .Add("from_ts", request.FromTs)
+            .Add("to_ts", request.ToTs)
+            .Add("count", request.HasCount ? request.Count : null);
+    }
+
+    // Kraken's cursors are unix seconds or nanoseconds, optionally with a fraction.
+    private static bool IsCursor(string since) =>
+        since.Length == 0 || (since.Count(c => c == '.') <= 1 && since.All(c => char.IsAsciiDigit(c) || c == '.') && char.IsAsciiDigit(since[0]));
+
+    private static bool IsIsoTimeOrEmpty(string text) =>
+        text.Length == 0 || DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out _);
+
+    // ---- Results --------------------------------------------------------------------------------------------
+
+    public static GetServerTimeResponse ToServerTime(JsonElement result) => new()
+    {
+        ServerTime = UnixSeconds(result, "unixtime"),
+        Rfc1123 = Text(result, "rfc1123"),
+    };
+
+    public static GetSystemStatusResponse ToSystemStatus(JsonElement result) => new()
+    {
+        Status = Text(result, "status") switch
+        {
+            "online" => SystemStatus.Online,
+            "maintenance" => SystemStatus.Maintenance,
+            "cancel_only" => SystemStatus.CancelOnly,
+            "post_only" => SystemStatus.PostOnly,
+            "limit_only" => SystemStatus.LimitOnly,
+            _ => SystemStatus.Unspecified,
+        },
+        Timestamp = IsoTime(result, "timestamp"),
+    };
+
+    public static GetAssetInfoResponse ToAssetInfo(JsonElement result)
+    {
+        var response = new GetAssetInfoResponse();
+        foreach (var asset in result.EnumerateObject())
+        {
+            var info = asset.Value;
+            response.Assets.Add(asset.Name, new AssetInfo
+            {
+                AssetClass = Text(info, "aclass"),
+                AlternateName = Text(info, "altname"),
+                Decimals = Int(info, "decimals"),
+                DisplayDecimals = Int(info, "display_decimals"),
+                CollateralValue = Text(info, "collateral_value"),
+                Status = Text(info, "status") switch
+                {
+                    "enabled" => AssetInfoStatus.Enabled,
+                    "deposit_only" => AssetInfoStatus.DepositOnly,
+                    "withdrawal_only" => AssetInfoStatus.WithdrawalOnly,
+                    "funding_temporarily_disabled" => AssetInfoStatus.FundingTemporarilyDisabled,
+                    _ => AssetInfoStatus.Unspecified,
+                },
+                MarginRate = Text(info, "margin_rate"),
+            });
+        }
+        return response;
+    }
+
+    public static GetAssetPairsResponse ToAssetPairs(JsonElement result)
+    {
+        var response = new GetAssetPairsResponse();
+        foreach (var entry in result.EnumerateObject())
+        {
+            var pair = entry.Value;
+            var mapped = new AssetPair
+            {
+                AlternateName = Text(pair, "altname"),
+                WebsocketName = Text(pair, "wsname"),
+                BaseAssetClass = Text(pair, "aclass_base"),
+                BaseAsset = Text(pair, "base"),
+                QuoteAssetClass = Text(pair, "aclass_quote"),
+                QuoteAsset = Text(pair, "quote"),
+                Lot = Text(pair, "lot"),
+                CostDecimals = Int(pair, "cost_decimals"),
+                PriceDecimals = Int(pair, "pair_decimals"),
+                VolumeDecimals = Int(pair, "lot_decimals"),
+                LotMultiplier = Int(pair, "lot_multiplier"),
+                FeeVolumeCurrency = Text(pair, "fee_volume_currency"),
+                MarginCallLevel = Int(pair, "margin_call"),
+                MarginStopLevel = Int(pair, "margin_stop"),
+                MinOrderVolume = Text(pair, "ordermin"),
+                MinOrderCost = Text(pair, "costmin"),
+                TickSize = Text(pair, "tick_size"),
+                Status = Text(pair, "status") switch
+                {
+                    "online" => AssetPairStatus.Online,
+                    "cancel_only" => AssetPairStatus.CancelOnly,
+                    "post_only" => AssetPairStatus.PostOnly,
+                    "limit_only" => AssetPairStatus.LimitOnly,
+                    "reduce_only" => AssetPairStatus.ReduceOnly,
+                    _ => AssetPairStatus.Unspecified,
+                },
+                LongPositionLimit = Long(pair, "long_position_limit"),
+                ShortPositionLimit = Long(pair, "short_position_limit"),
+                ExecutionVenue = Text(pair, "execution_venue"),
+            };
+            mapped.BuyLeverageLevels.AddRange(Elements(pair, "leverage_buy").Select(KrakenJson.Int));
+            mapped.SellLeverageLevels.AddRange(Elements(pair, "leverage_sell").Select(KrakenJson.Int));
+            mapped.TakerFeeTiers.AddRange(Elements(pair, "fees").Select(ToFeeTier));
+            mapped.MakerFeeTiers.AddRange(Elements(pair, "fees_maker").Select(ToFeeTier));
+            response.Pairs.Add(entry.Name, mapped);
+        }
+        return response;
+    }
+
+    private static AssetPairFeeTier ToFeeTier(JsonElement tier) => new()
+    {
+        Volume = Text(At(tier, 0)),
+        PercentFee = Text(At(tier, 1)),
+    };
+
+    public static GetTickerResponse ToTicker(JsonElement result)
+    {
+        var response = new GetTickerResponse();
+        foreach (var entry in result.EnumerateObject())
+        {
+            var ticker = entry.Value;
+            response.Tickers.Add(entry.Name, new Ticker
+            {
+                Ask = ToBookTop(ticker.GetProperty("a")),
+                Bid = ToBookTop(ticker.GetProperty("b")),
+                LastTrade = new TickerLastTrade { Price = Text(At(ticker.GetProperty("c"), 0)), LotVolume = Text(At(ticker.GetProperty("c"), 1)) },
+                Volume = ToWindows(ticker.GetProperty("v")),
+                Vwap = ToWindows(ticker.GetProperty("p")),
+                TradeCount = new TickerCountWindows { Today = Long(At(ticker.GetProperty("t"), 0)), Last24Hours = Long(At(ticker.GetProperty("t"), 1)) },
+                Low = ToWindows(ticker.GetProperty("l")),
+                High = ToWindows(ticker.GetProperty("h")),
+                OpeningPrice = Text(ticker, "o"),
+            });
+        }
+        return response;
+    }
+
+    private static TickerBookTop ToBookTop(JsonElement tuple) => new()
+    {
+        Price = Text(At(tuple, 0)),
+        WholeLotVolume = Text(At(tuple, 1)),
+        LotVolume = Text(At(tuple, 2)),
+    };
+
+    private static TickerDecimalWindows ToWindows(JsonElement tuple) => new()
+    {
+        Today = Text(At(tuple, 0)),
+        Last24Hours = Text(At(tuple, 1)),
+    };
+
+    public static GetCandlesResponse ToCandles(JsonElement result)
+    {
+        var (pair, entries) = SinglePair(result);
+        var response = new GetCandlesResponse { Pair = pair, Last = Text(result, "last") };
+        response.Candles.AddRange(entries.Select(candle => new Candle
+        {
+            Time = UnixSeconds(At(candle, 0)),
+            Open = Text(At(candle, 1)),
+            High = Text(At(candle, 2)),
+            Low = Text(At(candle, 3)),
+            Close = Text(At(candle, 4)),
+            Vwap = Text(At(candle, 5)),
+            Volume = Text(At(candle, 6)),
+            Count = KrakenJson.Int(At(candle, 7)),
+        }));
+        return response;
+    }
+
+    public static GetOrderBookResponse ToOrderBook(JsonElement result)
+    {
+        var response = new GetOrderBookResponse();
+        foreach (var entry in result.EnumerateObject())
+        {
+            var book = new DepthBook();
+            book.Asks.AddRange(Elements(entry.Value, "asks").Select(ToDepthLevel));
+            book.Bids.AddRange(Elements(entry.Value, "bids").Select(ToDepthLevel));
+            response.Books.Add(entry.Name, book);
+        }
+        return response;
+    }
+
+    private static DepthLevel ToDepthLevel(JsonElement level) => new()
+    {
+        Price = Text(At(level, 0)),
+        Volume = Text(At(level, 1)),
+        Timestamp = UnixSeconds(At(level, 2)),
+    };
+
+    public static GetGroupedBookResponse ToGroupedBook(JsonElement result)
+    {
+        var response = new GetGroupedBookResponse { Pair = Text(result, "pair"), Grouping = Int(result, "grouping") };
+        response.Bids.AddRange(Elements(result, "bids").Select(ToGroupedLevel));
+        response.Asks.AddRange(Elements(result, "asks").Select(ToGroupedLevel));
+        return response;
+    }
+
+    private static GroupedBookLevel ToGroupedLevel(JsonElement level) => new()
+    {
+        Price = Text(level, "price"),
+        Quantity = Text(level, "qty"),
+    };
+
+    public static GetRecentTradesResponse ToRecentTrades(JsonElement result)
+    {
+        var (pair, entries) = SinglePair(result);
+        var response = new GetRecentTradesResponse { Pair = pair, Last = Text(result, "last") };
+        response.Trades.AddRange(entries.Select(trade => new PublicTrade
+        {
+            Price = Text(At(trade, 0)),
+            Volume = Text(At(trade, 1)),
+            Time = UnixSeconds(At(trade, 2)),
+            Side = Text(At(trade, 3)) switch
+            {
+                "b" => PublicTradeSide.Buy,
+                "s" => PublicTradeSide.Sell,
+                _ => PublicTradeSide.Unspecified,
+            },
+            OrderType = Text(At(trade, 4)) switch
+            {
+                "m" => PublicTradeOrderType.Market,
+                "l" => PublicTradeOrderType.Limit,
+                _ => PublicTradeOrderType.Unspecified,
+            },
+            Miscellaneous = Text(At(trade, 5)),
+            // Older answers had no trade id; newer ones always do.
+            TradeId = trade.GetArrayLength() > 6 ? Long(trade[6]) : 0,
+        }));
+        return response;
+    }
+
+    public static GetRecentSpreadsResponse ToRecentSpreads(JsonElement result)
+    {
+        var (pair, entries) = SinglePair(result);
+        var response = new GetRecentSpreadsResponse { Pair = pair, Last = Text(result, "last") };
+        response.Spreads.AddRange(entries.Select(spread => new BookSpread
+        {
+            Time = UnixSeconds(At(spread, 0)),
+            Bid = Text(At(spread, 1)),
+            Ask = Text(At(spread, 2)),
+        }));
+        return response;
+    }
+
+    public static GetPreTradeDataResponse ToPreTradeData(JsonElement result)
+    {
+        var response = new GetPreTradeDataResponse
+        {
+            Symbol = Text(result, "symbol"),
+            Description = Text(result, "description"),
+            BaseAsset = Text(result, "base_asset"),
+            BaseNotation = Text(result, "base_notation"),
+            BaseDtiCode = Text(result, "base_dti_code"),
+            BaseDtiShortName = Text(result, "base_dti_short_name"),
+            QuoteAsset = Text(result, "quote_asset"),
+            QuoteDtiCode = Text(result, "quote_dti_code"),
+            QuoteDtiShortName = Text(result, "quote_dti_short_name"),
+            QuoteNotation = Text(result, "quote_notation"),
+            Venue = Text(result, "venue"),
+            System = Text(result, "system"),
+        };
+        response.Bids.AddRange(Elements(result, "bids").Select(ToPreTradeLevel));
+        response.Asks.AddRange(Elements(result, "asks").Select(ToPreTradeLevel));
+        return response;
+    }
+
+    private static PreTradeLevel ToPreTradeLevel(JsonElement level) => new()
+    {
+        Side = Text(level, "side") switch
+        {
+            "BUY" => PublicTradeSide.Buy,
+            "SELL" => PublicTradeSide.Sell,
+            _ => PublicTradeSide.Unspecified,
+        },
+        Price = Text(level, "price"),
+        Quantity = Text(level, "qty"),
+        OrderCount = Int(level, "count"),
+        SubmissionTime = AnyTime(level, "submission_ts"),
+        PublicationTime = AnyTime(level, "publication_ts"),
+    };
+
+    public static GetPostTradeDataResponse ToPostTradeData(JsonElement result)
+    {
+        var response = new GetPostTradeDataResponse { LastTs = Text(result, "last_ts"), Count = Int(result, "count") };
+        response.Trades.AddRange(Elements(result, "trades").Select(trade => new PostTradeRecord
+        {
+            TradeId = Text(trade, "trade_id"),
+            Price = Text(trade, "price"),
+            Quantity = Text(trade, "quantity"),
+            Symbol = Text(trade, "symbol"),
+            Description = Text(trade, "description"),
+            BaseAsset = Text(trade, "base_asset"),
+            BaseNotation = Text(trade, "base_notation"),
+            QuoteAsset = Text(trade, "quote_asset"),
+            QuoteNotation = Text(trade, "quote_notation"),
+            TradeVenue = Text(trade, "trade_venue"),
+            TradeTime = AnyTime(trade, "trade_ts"),
+            PublicationVenue = Text(trade, "publication_venue"),
+            PublicationTime = AnyTime(trade, "publication_ts"),
+        }));
+        return response;
+    }
+
+    // OHLC, Trades and Spread answer {"<pair key>": [...], "last": cursor}: the one member that is not "last".
+    private static (string Pair, IEnumerable<JsonElement> Entries) SinglePair(JsonElement result)
+    {
+        foreach (var member in result.EnumerateObject())
+        {
+            if (member.Name != "last" && member.Value.ValueKind == JsonValueKind.Array)
+            {
+                return (member.Name, member.Value.EnumerateArray());
+            }
+        }
+        return (string.Empty, []);
+    }
+}

@@ -1,0 +1,4 @@
+using KrakenGrpc.Server.Hosting;
+
+var app = await GatewayApplication.CreateAsync(args);
+await app.RunAsync();

@@ -1,0 +1,59 @@
+using Grpc.Net.Client;
+using KrakenGrpc.Contracts.Spot.V1;
+using KrakenGrpc.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KrakenGrpc.Tests.Support;
+
+/// <summary>
+/// The real gateway, built by the same code as Program, on Kestrel over loopback, and a gRPC channel to it. Tests
+/// go through the wire format, as any client would.
+/// </summary>
+public sealed class GatewayHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private GatewayHost(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+        Channel = GrpcChannel.ForAddress(address);
+    }
+
+    public Uri Address { get; }
+
+    public GrpcChannel Channel { get; }
+
+    public MarketDataService.MarketDataServiceClient MarketData => new(Channel);
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Starts the gateway against <paramref name="kraken"/>; extra arguments are configuration (<c>--Key=value</c>).</summary>
+    public static async Task<GatewayHost> StartAsync(Uri kraken, params string[] arguments)
+    {
+        string[] args =
+        [
+            "--urls", "http://127.0.0.1:0",
+            $"--Kraken:BaseUrl={kraken}",
+            "--Logging:LogLevel:Default=Warning",
+            "--Kraken:MaxReadRetries=2",
+            .. arguments,
+        ];
+        var app = await GatewayApplication.CreateAsync(args);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new GatewayHost(app, new Uri(address));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Channel.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
