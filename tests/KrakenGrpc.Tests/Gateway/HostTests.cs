@@ -111,7 +111,7 @@ public partial class HostTests
     // The seed SDK's methods, read from the table in ../shared/kraken/seed-spotclient.md (the reference surface).
     private static IEnumerable<string> SeedMethods()
     {
-        var table = File.ReadAllText(Path.Combine(Path.GetDirectoryName(Fixtures.Path("Ticker"))!, "..", "..", "seed-spotclient.md"));
+        var table = File.ReadAllText(Repository.SharedKraken("seed-spotclient.md"));
         return SeedRow().Matches(table).Select(m => m.Groups["method"].Value).Where(m => m != "generateNewOrderID");
     }
 

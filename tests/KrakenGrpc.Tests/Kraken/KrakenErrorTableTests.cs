@@ -78,3 +78,21 @@ public class KrakenErrorTableTests
         Assert.That(retried, Is.EquivalentTo(new[] { "EService:Unavailable", "EService:Busy", "EGeneral:Too many requests" }));
     }
 }
+
+public class ReadmeErrorTableTests
+{
+    [Test]
+    public void ReadmeErrorTable_ListsEveryEntryOfTheCodeTable()
+    {
+        var readme = File.ReadAllText(KrakenGrpc.Tests.Support.Repository.PathOf("README.md"));
+
+        Assert.Multiple(() =>
+        {
+            foreach (var (prefix, errorClass) in KrakenErrorTable.Entries)
+            {
+                var code = System.Text.RegularExpressions.Regex.Replace(errorClass.Code.ToString(), "(?<!^)([A-Z])", "_$1").ToUpperInvariant();
+                Assert.That(readme, Does.Contain($"| `{prefix}` | `{code}` | `{errorClass.Reason}` |"), prefix);
+            }
+        });
+    }
+}

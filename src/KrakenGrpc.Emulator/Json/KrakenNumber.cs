@@ -1,0 +1,36 @@
+using System.Globalization;
+
+namespace KrakenGrpc.Emulator.Json;
+
+/// <summary>
+/// Text forms of Kraken's numbers. Prices and volumes are <see cref="decimal"/> end to end: Kraken writes them as
+/// fixed-point strings padded to a per-pair number of decimals ("30300.10000"), and a double would change digits.
+/// </summary>
+internal static class KrakenNumber
+{
+    private static readonly string[] FixedFormats = Enumerable.Range(0, 29).Select(d => "F" + d.ToString(CultureInfo.InvariantCulture)).ToArray();
+
+    /// <summary>Rounds half away from zero (as a price display does) and pads to exactly <paramref name="decimals"/> places.</summary>
+    public static string Fixed(decimal value, int decimals) =>
+        decimal.Round(value, decimals, MidpointRounding.AwayFromZero).ToString(FixedFormats[decimals], CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Unix seconds with the sub-second part, as Kraken writes a public trade's time (a JSON number such as
+    /// 1688669602.698379): trailing zeros dropped, at least one fractional digit kept so it stays a fraction.
+    /// </summary>
+    public static string UnixSecondsWithFraction(long unixNanoseconds)
+    {
+        var seconds = Math.DivRem(unixNanoseconds, 1_000_000_000L, out var nanos);
+        var fraction = nanos.ToString("D9", CultureInfo.InvariantCulture).TrimEnd('0');
+        if (fraction.Length == 0)
+        {
+            fraction = "0";
+        }
+
+        return seconds.ToString(CultureInfo.InvariantCulture) + "." + fraction;
+    }
+
+    /// <summary>ISO 8601 UTC with microseconds, the form of the transparency endpoints (2024-05-30T12:34:56.123456Z).</summary>
+    public static string IsoMicroseconds(long unixNanoseconds) =>
+        DateTime.UnixEpoch.AddTicks(unixNanoseconds / 100).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,24 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace KrakenGrpc.Emulator.Json;
+
+/// <summary>Kraken's number forms on a <see cref="Utf8JsonWriter"/>, so handlers never build number text by hand.</summary>
+internal static class Utf8JsonWriterExtensions
+{
+    /// <summary>A decimal as a JSON string padded to <paramref name="decimals"/> places ("87000.10000").</summary>
+    public static void WriteFixedString(this Utf8JsonWriter writer, decimal value, int decimals) =>
+        writer.WriteStringValue(KrakenNumber.Fixed(value, decimals));
+
+    /// <summary>A property whose value is a decimal string padded to <paramref name="decimals"/> places.</summary>
+    public static void WriteFixedString(this Utf8JsonWriter writer, string propertyName, decimal value, int decimals) =>
+        writer.WriteString(propertyName, KrakenNumber.Fixed(value, decimals));
+
+    /// <summary>An integer written as a JSON string (Kraken's nanosecond <c>last</c> cursor of Trades).</summary>
+    public static void WriteIntegerString(this Utf8JsonWriter writer, string propertyName, long value) =>
+        writer.WriteString(propertyName, value.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>A unix time with its fraction as a JSON number (a public trade's time).</summary>
+    public static void WriteUnixSecondsNumber(this Utf8JsonWriter writer, long unixNanoseconds) =>
+        writer.WriteRawValue(KrakenNumber.UnixSecondsWithFraction(unixNanoseconds), skipInputValidation: true);
+}

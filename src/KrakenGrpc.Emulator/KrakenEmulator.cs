@@ -1,0 +1,132 @@
+using KrakenGrpc.Emulator.Endpoints;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KrakenGrpc.Emulator;
+
+/// <summary>
+/// A Kraken Spot REST emulator on Kestrel: same paths, envelopes, number formats and error strings as Kraken's
+/// public API, a simulated market behind them, and fault injection for tests. Integration tests and the gateway's
+/// <c>--sandbox</c> mode talk to it over HTTP on loopback.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var kraken = await KrakenEmulator.StartAsync(new() { PriceTickInterval = Timeout.InfiniteTimeSpan });
+/// using var http = new HttpClient { BaseAddress = kraken.BaseAddress };
+/// var ticker = await http.GetStringAsync("0/public/Ticker?pair=XBTUSD");
+/// </code>
+/// </example>
+public sealed class KrakenEmulator : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly CancellationTokenSource _stopping;
+    private readonly Task _ticker;
+    private int _disposed;
+
+    private KrakenEmulator(WebApplication app, CancellationTokenSource stopping, Task ticker, Uri baseAddress, EmulatorFaults faults, EmulatorRequestLog requests, EmulatedMarket market)
+    {
+        _app = app;
+        _stopping = stopping;
+        _ticker = ticker;
+        BaseAddress = baseAddress;
+        Faults = faults;
+        Requests = requests;
+        Market = market;
+    }
+
+    /// <summary>The address actually bound, with a trailing slash (e.g. http://127.0.0.1:54321/).</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>Fault injection per request path.</summary>
+    public EmulatorFaults Faults { get; }
+
+    /// <summary>What arrived, for tests.</summary>
+    public EmulatorRequestLog Requests { get; }
+
+    /// <summary>The simulated market.</summary>
+    public EmulatedMarket Market { get; }
+
+    /// <summary>Builds the market (a day of history), starts Kestrel and, unless disabled, the price ticker.</summary>
+    public static async Task<KrakenEmulator> StartAsync(KrakenEmulatorOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new KrakenEmulatorOptions();
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.Url);
+        if (options.PriceTickInterval != Timeout.InfiniteTimeSpan && options.PriceTickInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "PriceTickInterval must be positive or Timeout.InfiniteTimeSpan.");
+        }
+
+        var clock = TimeProvider.System;
+        var market = new EmulatedMarket(options.Seed, clock);
+        var faults = new EmulatorFaults();
+        var requests = new EmulatorRequestLog();
+        var table = new EndpointTable();
+        new PublicEndpoints(market).Register(table);
+
+        // An empty builder: no configuration files, environment variables or logging providers, so an emulator
+        // embedded in a test run or in the gateway is not affected by, and does not print into, its host.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.WebHost.UseUrls(options.Url);
+        var app = builder.Build();
+
+        var stopping = new CancellationTokenSource();
+        var pipeline = new EmulatorPipeline(table, new ControlEndpoints(faults, requests, market), faults, requests, clock, stopping.Token);
+        app.Run(pipeline.HandleAsync);
+
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            stopping.Dispose();
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var baseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
+
+        var ticker = options.PriceTickInterval == Timeout.InfiniteTimeSpan
+            ? Task.CompletedTask
+            : TickAsync(market, options.PriceTickInterval, clock, stopping.Token);
+
+        return new KrakenEmulator(app, stopping, ticker, baseAddress, faults, requests, market);
+    }
+
+    /// <summary>Stops the ticker and Kestrel. Safe to call more than once.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _ticker.ConfigureAwait(false);
+        await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private static async Task TickAsync(EmulatedMarket market, TimeSpan interval, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(interval, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                market.Step();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Disposal: the ticker simply stops.
+        }
+    }
+}

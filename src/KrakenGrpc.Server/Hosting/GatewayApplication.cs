@@ -1,0 +1,57 @@
+using KrakenGrpc.Emulator;
+using KrakenGrpc.Kraken.Transport;
+using KrakenGrpc.Server.Errors;
+using KrakenGrpc.Server.Services;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace KrakenGrpc.Server.Hosting;
+
+/// <summary>
+/// Builds the gateway: the same code path for <c>Program</c>, the sandbox and the tests, so what the tests run is
+/// what ships.
+/// </summary>
+public static partial class GatewayApplication
+{
+    /// <summary>
+    /// Creates the gateway from command-line arguments. <c>--sandbox</c> starts the embedded Kraken emulator on a
+    /// loopback port first and points <c>Kraken:BaseUrl</c> at it.
+    /// </summary>
+    public static async Task<WebApplication> CreateAsync(string[] args, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateBuilder(args.Select(a => a == "--sandbox" ? "--Sandbox:Enabled=true" : a).ToArray());
+
+        // Plaintext addresses speak HTTP/2 without TLS (h2c): what grpcurl -plaintext, buf curl and meshes expect.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2));
+
+        KrakenEmulator? sandbox = null;
+        if (builder.Configuration.GetSection(SandboxOptions.Section).Get<SandboxOptions>()?.Enabled == true)
+        {
+            sandbox = await KrakenEmulator.StartAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            builder.Configuration[$"{KrakenOptions.Section}:BaseUrl"] = sandbox.BaseAddress.ToString();
+        }
+
+        builder.Services.AddKrakenRestCore(builder.Configuration);
+        builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<KrakenErrorInterceptor>());
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks().AddCheck("kraken-gateway", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
+
+        var app = builder.Build();
+        if (sandbox is not null)
+        {
+            app.Lifetime.ApplicationStopped.Register(() => sandbox.DisposeAsync().AsTask().GetAwaiter().GetResult());
+            LogSandbox(app.Logger, sandbox.BaseAddress);
+        }
+
+        app.MapGrpcService<MarketDataService>();
+        app.MapGrpcService<AccountService>();
+        app.MapGrpcService<OrdersService>();
+        app.MapGrpcService<FundingService>();
+        app.MapGrpcService<OAuthService>();
+        app.MapGrpcReflectionService();
+        app.MapGrpcHealthChecksService();
+        return app;
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Sandbox mode: Kraken calls go to the embedded emulator at {EmulatorAddress}, not to Kraken")]
+    private static partial void LogSandbox(ILogger logger, Uri emulatorAddress);
+}
