@@ -30,7 +30,7 @@ public enum BodyEncoding
 }
 
 /// <summary>Which of Kraken's rate limiters a call is charged to.</summary>
-public enum RateLimiter
+public enum KrakenLimiter
 {
     /// <summary>Kraken's per-address throttle of public endpoints (undocumented figures).</summary>
     Public,
@@ -66,7 +66,7 @@ public sealed record KrakenEndpoint(
     string Path,
     EndpointAuth Auth,
     BodyEncoding Encoding,
-    RateLimiter Limiter,
+    KrakenLimiter Limiter,
     int CounterCost,
     bool Writes)
 {

@@ -79,17 +79,17 @@ public static class KrakenEndpoints
     // OAuth (Kraken Connect) on the same host, outside /0/. The browser-only authorize redirect is not called by the
     // gateway and so is not listed.
     public static readonly KrakenEndpoint OAuthToken =
-        new("OAuthToken", HttpMethod.Post, "/oauth/token", EndpointAuth.OAuthClient, BodyEncoding.Form, RateLimiter.Unknown, 0, Writes: true);
+        new("OAuthToken", HttpMethod.Post, "/oauth/token", EndpointAuth.OAuthClient, BodyEncoding.Form, KrakenLimiter.Unknown, 0, Writes: true);
     public static readonly KrakenEndpoint OAuthUserInfo =
-        new("OAuthUserInfo", HttpMethod.Get, "/oauth/userinfo", EndpointAuth.OAuthBearer, BodyEncoding.Query, RateLimiter.Unknown, 0, Writes: false);
+        new("OAuthUserInfo", HttpMethod.Get, "/oauth/userinfo", EndpointAuth.OAuthBearer, BodyEncoding.Query, KrakenLimiter.Unknown, 0, Writes: false);
     public static readonly KrakenEndpoint FastApiKeyCreate =
-        new("FastApiKeyCreate", HttpMethod.Post, "/oauth/fast-api-key", EndpointAuth.OAuthBearer, BodyEncoding.Json, RateLimiter.Unknown, 0, Writes: true);
+        new("FastApiKeyCreate", HttpMethod.Post, "/oauth/fast-api-key", EndpointAuth.OAuthBearer, BodyEncoding.Json, KrakenLimiter.Unknown, 0, Writes: true);
     public static readonly KrakenEndpoint FastApiKeyUpdate =
-        new("FastApiKeyUpdate", HttpMethod.Put, "/oauth/fast-api-key", EndpointAuth.OAuthBearer, BodyEncoding.Json, RateLimiter.Unknown, 0, Writes: true);
+        new("FastApiKeyUpdate", HttpMethod.Put, "/oauth/fast-api-key", EndpointAuth.OAuthBearer, BodyEncoding.Json, KrakenLimiter.Unknown, 0, Writes: true);
     public static readonly KrakenEndpoint FastApiKeyDelete =
-        new("FastApiKeyDelete", HttpMethod.Delete, "/oauth/fast-api-key", EndpointAuth.OAuthBearer, BodyEncoding.Json, RateLimiter.Unknown, 0, Writes: true);
+        new("FastApiKeyDelete", HttpMethod.Delete, "/oauth/fast-api-key", EndpointAuth.OAuthBearer, BodyEncoding.Json, KrakenLimiter.Unknown, 0, Writes: true);
     public static readonly KrakenEndpoint FastApiKeyList =
-        new("FastApiKeyList", HttpMethod.Get, "/oauth/fast-api-key", EndpointAuth.OAuthBearer, BodyEncoding.Query, RateLimiter.Unknown, 0, Writes: false);
+        new("FastApiKeyList", HttpMethod.Get, "/oauth/fast-api-key", EndpointAuth.OAuthBearer, BodyEncoding.Query, KrakenLimiter.Unknown, 0, Writes: false);
 
     /// <summary>Every endpoint above, in declaration order.</summary>
     public static IReadOnlyList<KrakenEndpoint> All { get; } =
@@ -106,14 +106,14 @@ public static class KrakenEndpoints
     ];
 
     private static KrakenEndpoint Public(string name) =>
-        new(name, HttpMethod.Get, "/0/public/" + name, EndpointAuth.None, BodyEncoding.Query, RateLimiter.Public, 0, Writes: false);
+        new(name, HttpMethod.Get, "/0/public/" + name, EndpointAuth.None, BodyEncoding.Query, KrakenLimiter.Public, 0, Writes: false);
 
     private static KrakenEndpoint PrivateRead(string name, BodyEncoding encoding = BodyEncoding.Form, int counterCost = 1) =>
-        new(name, HttpMethod.Post, "/0/private/" + name, EndpointAuth.ApiKeySignature, encoding, RateLimiter.RestCounter, counterCost, Writes: false);
+        new(name, HttpMethod.Post, "/0/private/" + name, EndpointAuth.ApiKeySignature, encoding, KrakenLimiter.RestCounter, counterCost, Writes: false);
 
     private static KrakenEndpoint PrivateWrite(string name) =>
-        new(name, HttpMethod.Post, "/0/private/" + name, EndpointAuth.ApiKeySignature, BodyEncoding.Form, RateLimiter.RestCounter, 1, Writes: true);
+        new(name, HttpMethod.Post, "/0/private/" + name, EndpointAuth.ApiKeySignature, BodyEncoding.Form, KrakenLimiter.RestCounter, 1, Writes: true);
 
     private static KrakenEndpoint Trading(string name, BodyEncoding encoding = BodyEncoding.Form) =>
-        new(name, HttpMethod.Post, "/0/private/" + name, EndpointAuth.ApiKeySignature, encoding, RateLimiter.TradingEngine, 0, Writes: true);
+        new(name, HttpMethod.Post, "/0/private/" + name, EndpointAuth.ApiKeySignature, encoding, KrakenLimiter.TradingEngine, 0, Writes: true);
 }

@@ -136,6 +136,15 @@ public static class KrakenErrorTable
     /// <summary>A private call for an account with no credentials configured.</summary>
     public static readonly KrakenErrorClass AccountNotConfigured = new(StatusCode.FailedPrecondition, "ACCOUNT_NOT_CONFIGURED");
 
+    /// <summary>A call named an account (<c>kraken-account</c>) that is not configured.</summary>
+    public static readonly KrakenErrorClass UnknownAccount = new(StatusCode.InvalidArgument, "UNKNOWN_ACCOUNT");
+
+    /// <summary>
+    /// The account's rate budget cannot take the call before the caller's deadline; RetryInfo says when it can. The
+    /// call was not sent, so Kraken's counter was not touched.
+    /// </summary>
+    public static readonly KrakenErrorClass RateBudgetExhausted = new(StatusCode.ResourceExhausted, "RATE_BUDGET_EXHAUSTED");
+
     /// <summary>Classifies one Kraken error string (<c>EOrder:Insufficient funds</c>).</summary>
     public static KrakenErrorClass Classify(string krakenError, DateTimeOffset now)
     {

@@ -1,3 +1,4 @@
+using KrakenGrpc.Kraken.Accounts;
 using KrakenGrpc.Kraken.Catalogue;
 using KrakenGrpc.Kraken.Errors;
 using KrakenGrpc.Kraken.Requests;
@@ -27,7 +28,30 @@ public sealed partial class KrakenClient(HttpClient http, IOptions<KrakenOptions
 
         var query = KrakenRequestEncoder.EncodeForm(parameters);
         using var request = new HttpRequestMessage(endpoint.Method, _baseAddress + endpoint.Path + (query.Length > 0 ? "?" + query : string.Empty));
-        request.Options.Set(KrakenRetryPolicy.EndpointKey, endpoint);
+        request.Options.Set(KrakenRequestOptions.Endpoint, endpoint);
+        return await SendAsync(endpoint, request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Calls a private endpoint for <paramref name="account"/>. The body is encoded, nonced and signed per attempt by
+    /// <see cref="KrakenSigningHandler"/>, after the account's rate budget and turn allow it.
+    /// </summary>
+    public async Task<KrakenResponse> SendPrivateAsync(
+        KrakenEndpoint endpoint, KrakenParameters parameters, KrakenAccount account, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    {
+        if (endpoint.Auth != EndpointAuth.ApiKeySignature)
+        {
+            throw new ArgumentException($"{endpoint.Name} is not signed with an API key.", nameof(endpoint));
+        }
+
+        using var request = new HttpRequestMessage(endpoint.Method, _baseAddress + endpoint.Path);
+        request.Options.Set(KrakenRequestOptions.Endpoint, endpoint);
+        request.Options.Set(KrakenRequestOptions.Account, account);
+        request.Options.Set(KrakenRequestOptions.Parameters, parameters);
+        if (deadline is { } end)
+        {
+            request.Options.Set(KrakenRequestOptions.Deadline, end);
+        }
         return await SendAsync(endpoint, request, cancellationToken).ConfigureAwait(false);
     }
 

@@ -21,6 +21,13 @@ public class KrakenAccountOptions
 
     /// <summary>The account's tier.</summary>
     public KrakenTier Tier { get; set; } = KrakenTier.Starter;
+
+    /// <summary>
+    /// How many signed requests may be in flight at once. Kraken rejects a nonce lower than one it has seen, so a key
+    /// without a nonce window must send one request at a time (the default); raise it only for keys configured with
+    /// a nonce window.
+    /// </summary>
+    public int MaxInFlight { get; set; } = 1;
 }
 
 /// <summary>
@@ -83,6 +90,10 @@ public sealed class KrakenOptionsValidator : IValidateOptions<KrakenOptions>
         if (hasSecret && !IsBase64(account.ApiSecret!))
         {
             failures.Add($"{path}:ApiSecret is not valid base64.");
+        }
+        if (account.MaxInFlight is < 1 or > 64)
+        {
+            failures.Add($"{path}:MaxInFlight must be between 1 and 64.");
         }
     }
 

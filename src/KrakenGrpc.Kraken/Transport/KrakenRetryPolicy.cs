@@ -1,4 +1,3 @@
-using KrakenGrpc.Kraken.Catalogue;
 using KrakenGrpc.Kraken.Errors;
 using KrakenGrpc.Kraken.Responses;
 using Microsoft.Extensions.Http.Resilience;
@@ -14,14 +13,11 @@ namespace KrakenGrpc.Kraken.Transport;
 /// </summary>
 public static class KrakenRetryPolicy
 {
-    /// <summary>The catalogue entry of the call, attached to each outgoing request.</summary>
-    public static readonly HttpRequestOptionsKey<KrakenEndpoint> EndpointKey = new("KrakenGrpc.Endpoint");
-
     /// <summary>The retry predicate for <see cref="HttpRetryStrategyOptions.ShouldHandle"/>.</summary>
     public static async ValueTask<bool> ShouldRetryAsync(RetryPredicateArguments<HttpResponseMessage> args)
     {
         var request = args.Outcome.Result?.RequestMessage ?? args.Context.GetRequestMessage();
-        if (request is null || !request.Options.TryGetValue(EndpointKey, out var endpoint) || !endpoint.IsRetryable)
+        if (request is null || !request.Options.TryGetValue(KrakenRequestOptions.Endpoint, out var endpoint) || !endpoint.IsRetryable)
         {
             return false;
         }

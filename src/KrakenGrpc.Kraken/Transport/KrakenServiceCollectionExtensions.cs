@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
+using KrakenGrpc.Kraken.Accounts;
+using KrakenGrpc.Kraken.Lanes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -24,8 +26,11 @@ public static class KrakenServiceCollectionExtensions
         services.AddOptions<KrakenOptions>().Bind(configuration.GetSection(KrakenOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<KrakenOptions>, KrakenOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<KrakenAccounts>();
+        services.AddSingleton<AccountLanes>();
+        services.AddTransient<KrakenSigningHandler>();
 
-        services.AddHttpClient<KrakenClient>(http =>
+        var client = services.AddHttpClient<KrakenClient>(http =>
             {
                 // The caller's deadline and the pipeline's timeouts bound each call; HttpClient's own timer would only
                 // race them.
@@ -38,23 +43,28 @@ public static class KrakenServiceCollectionExtensions
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 AutomaticDecompression = DecompressionMethods.All,
                 EnableMultipleHttp2Connections = true,
-            })
-            .AddResilienceHandler("kraken", static (pipeline, context) =>
-            {
-                var options = context.ServiceProvider.GetRequiredService<IOptions<KrakenOptions>>().Value;
-                if (options.MaxReadRetries > 0)
-                {
-                    pipeline.AddRetry(new HttpRetryStrategyOptions
-                    {
-                        MaxRetryAttempts = options.MaxReadRetries,
-                        BackoffType = DelayBackoffType.Exponential,
-                        UseJitter = true,
-                        Delay = TimeSpan.FromMilliseconds(200),
-                        ShouldHandle = KrakenRetryPolicy.ShouldRetryAsync,
-                    });
-                }
-                pipeline.AddTimeout(options.RequestTimeout);
             });
+
+        // Outermost: read retries. Then signing (budget, turn, nonce, signature) once per attempt. Innermost: the
+        // per-attempt timeout, which covers the exchange with Kraken only, not the wait for budget or turn.
+        client.AddResilienceHandler("kraken-retries", static (pipeline, context) =>
+        {
+            var options = context.ServiceProvider.GetRequiredService<IOptions<KrakenOptions>>().Value;
+            if (options.MaxReadRetries > 0)
+            {
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = options.MaxReadRetries,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = TimeSpan.FromMilliseconds(200),
+                    ShouldHandle = KrakenRetryPolicy.ShouldRetryAsync,
+                });
+            }
+        });
+        client.AddHttpMessageHandler<KrakenSigningHandler>();
+        client.AddResilienceHandler("kraken-attempt-timeout", static (pipeline, context) =>
+            pipeline.AddTimeout(context.ServiceProvider.GetRequiredService<IOptions<KrakenOptions>>().Value.RequestTimeout));
         return services;
     }
 }

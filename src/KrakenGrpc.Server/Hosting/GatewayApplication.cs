@@ -31,6 +31,7 @@ public static partial class GatewayApplication
         }
 
         builder.Services.AddKrakenRestCore(builder.Configuration);
+        builder.Services.AddTransient<KrakenCalls>();
         builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<KrakenErrorInterceptor>());
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck("kraken-gateway", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());

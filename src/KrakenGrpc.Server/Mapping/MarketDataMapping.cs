@@ -14,6 +14,7 @@ internal static class MarketDataMapping
 {
     private static readonly int[] GroupedBookDepths = [10, 25, 100, 250, 1000];
     private static readonly int[] GroupedBookGroupings = [1, 5, 10, 25, 50, 100, 250, 500, 1000];
+    private static readonly int[] Level3Depths = [0, 10, 25, 100, 250, 1000];
 
     // ---- Requests -------------------------------------------------------------------------------------------
 
@@ -131,6 +132,18 @@ internal static class MarketDataMapping
             .Add("from_ts", request.FromTs)
             .Add("to_ts", request.ToTs)
             .Add("count", request.HasCount ? request.Count : null);
+    }
+
+    public static KrakenParameters Parameters(GetLevel3Request request)
+    {
+        new RequestValidation()
+            .Required("pair", request.Pair)
+            .OneOf("depth", request.HasDepth ? request.Depth : null, Level3Depths)
+            .ThrowIfInvalid();
+        return new KrakenParameters()
+            .Add("pair", request.Pair)
+            .Add("depth", request.HasDepth ? request.Depth : null)
+            .Add("otp", request.Otp);
     }
 
     // Kraken's cursors are unix seconds or nanoseconds, optionally with a fraction.
@@ -428,6 +441,22 @@ internal static class MarketDataMapping
         }));
         return response;
     }
+
+    public static GetLevel3Response ToLevel3(JsonElement result)
+    {
+        var response = new GetLevel3Response { Pair = Text(result, "pair") };
+        response.Bids.AddRange(Elements(result, "bids").Select(ToLevel3Order));
+        response.Asks.AddRange(Elements(result, "asks").Select(ToLevel3Order));
+        return response;
+    }
+
+    private static Level3BookOrder ToLevel3Order(JsonElement order) => new()
+    {
+        Price = Text(order, "price"),
+        Quantity = Text(order, "qty"),
+        OrderId = Text(order, "order_id"),
+        Timestamp = UnixNanoseconds(Long(order, "timestamp")),
+    };
 
     // OHLC, Trades and Spread answer {"<pair key>": [...], "last": cursor}: the one member that is not "last".
     private static (string Pair, IEnumerable<JsonElement> Entries) SinglePair(JsonElement result)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Grpc.Core;
+using KrakenGrpc.Kraken.Accounts;
 using KrakenGrpc.Kraken.Catalogue;
 using KrakenGrpc.Kraken.Errors;
 using KrakenGrpc.Kraken.Requests;
@@ -9,24 +10,37 @@ using KrakenGrpc.Kraken.Transport;
 namespace KrakenGrpc.Server.Services;
 
 /// <summary>
-/// The one shape every unary RPC has: send a catalogued call, map Kraken's result to the response message, and
-/// hand Kraken's warnings to the caller as trailers. The caller's deadline and cancellation travel with the call.
+/// The one shape every unary RPC has: send a catalogued call (public, or signed for the account the caller names),
+/// map Kraken's result to the response message, and hand Kraken's warnings to the caller as trailers. The caller's
+/// deadline and cancellation travel with the call.
 /// </summary>
-internal static class KrakenCalls
+internal sealed class KrakenCalls(KrakenClient client, KrakenAccounts accounts)
 {
+    /// <summary>Request metadata naming the configured account a private call uses (the default one when absent).</summary>
+    public const string AccountHeader = "kraken-account";
+
     /// <summary>Trailer carrying each <c>W</c> warning Kraken attached to a successful answer.</summary>
     public const string WarningTrailer = "kraken-warning";
 
-    public static async Task<TResponse> CallPublicAsync<TResponse>(
-        this KrakenClient client,
-        KrakenEndpoint endpoint,
-        KrakenParameters parameters,
-        Func<JsonElement, TResponse> map,
-        ServerCallContext context)
+    public async Task<TResponse> PublicAsync<TResponse>(
+        KrakenEndpoint endpoint, KrakenParameters parameters, Func<JsonElement, TResponse> map, ServerCallContext context)
     {
         using var response = await client.SendPublicAsync(endpoint, parameters, context.CancellationToken).ConfigureAwait(false);
         return MapResult(endpoint, response, map, context);
     }
+
+    public async Task<TResponse> PrivateAsync<TResponse>(
+        KrakenEndpoint endpoint, KrakenParameters parameters, Func<JsonElement, TResponse> map, ServerCallContext context)
+    {
+        using var response = await client.SendPrivateAsync(endpoint, parameters, AccountOf(context), DeadlineOf(context), context.CancellationToken).ConfigureAwait(false);
+        return MapResult(endpoint, response, map, context);
+    }
+
+    /// <summary>The account named by the call's <c>kraken-account</c> metadata, or the default account.</summary>
+    public KrakenAccount AccountOf(ServerCallContext context) => accounts.Resolve(context.RequestHeaders.GetValue(AccountHeader));
+
+    private static DateTimeOffset? DeadlineOf(ServerCallContext context) =>
+        context.Deadline == DateTime.MaxValue ? null : new DateTimeOffset(context.Deadline.ToUniversalTime(), TimeSpan.Zero);
 
     private static TResponse MapResult<TResponse>(KrakenEndpoint endpoint, KrakenResponse response, Func<JsonElement, TResponse> map, ServerCallContext context)
     {

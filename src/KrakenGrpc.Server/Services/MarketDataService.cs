@@ -1,50 +1,52 @@
 using Grpc.Core;
 using KrakenGrpc.Contracts.Spot.V1;
 using KrakenGrpc.Kraken.Catalogue;
-using KrakenGrpc.Kraken.Transport;
 using KrakenGrpc.Server.Mapping;
 
 namespace KrakenGrpc.Server.Services;
 
 /// <summary>
-/// Public market data: each RPC is one catalogued Kraken call with its request and result mappings. GetLevel3 is
-/// signed and arrives with the account lanes.
+/// Market data: each RPC is one catalogued Kraken call with its request and result mappings. All are public except
+/// GetLevel3, which is signed for the calling account.
 /// </summary>
-internal sealed class MarketDataService(KrakenClient kraken) : Contracts.Spot.V1.MarketDataService.MarketDataServiceBase
+internal sealed class MarketDataService(KrakenCalls kraken) : Contracts.Spot.V1.MarketDataService.MarketDataServiceBase
 {
     public override Task<GetServerTimeResponse> GetServerTime(GetServerTimeRequest request, ServerCallContext context) =>
-        kraken.CallPublicAsync(KrakenEndpoints.Time, new(), MarketDataMapping.ToServerTime, context);
+        kraken.PublicAsync(KrakenEndpoints.Time, new(), MarketDataMapping.ToServerTime, context);
 
     public override Task<GetSystemStatusResponse> GetSystemStatus(GetSystemStatusRequest request, ServerCallContext context) =>
-        kraken.CallPublicAsync(KrakenEndpoints.SystemStatus, new(), MarketDataMapping.ToSystemStatus, context);
+        kraken.PublicAsync(KrakenEndpoints.SystemStatus, new(), MarketDataMapping.ToSystemStatus, context);
 
     public override Task<GetAssetInfoResponse> GetAssetInfo(GetAssetInfoRequest request, ServerCallContext context) =>
-        kraken.CallPublicAsync(KrakenEndpoints.Assets, MarketDataMapping.Parameters(request), MarketDataMapping.ToAssetInfo, context);
+        kraken.PublicAsync(KrakenEndpoints.Assets, MarketDataMapping.Parameters(request), MarketDataMapping.ToAssetInfo, context);
 
     public override Task<GetAssetPairsResponse> GetAssetPairs(GetAssetPairsRequest request, ServerCallContext context) =>
-        kraken.CallPublicAsync(KrakenEndpoints.AssetPairs, MarketDataMapping.Parameters(request), MarketDataMapping.ToAssetPairs, context);
+        kraken.PublicAsync(KrakenEndpoints.AssetPairs, MarketDataMapping.Parameters(request), MarketDataMapping.ToAssetPairs, context);
 
     public override Task<GetTickerResponse> GetTicker(GetTickerRequest request, ServerCallContext context) =>
-        kraken.CallPublicAsync(KrakenEndpoints.Ticker, MarketDataMapping.Parameters(request), MarketDataMapping.ToTicker, context);
+        kraken.PublicAsync(KrakenEndpoints.Ticker, MarketDataMapping.Parameters(request), MarketDataMapping.ToTicker, context);
 
     public override Task<GetCandlesResponse> GetCandles(GetCandlesRequest request, ServerCallContext context) =>
-        kraken.CallPublicAsync(KrakenEndpoints.Ohlc, MarketDataMapping.Parameters(request), MarketDataMapping.ToCandles, context);
+        kraken.PublicAsync(KrakenEndpoints.Ohlc, MarketDataMapping.Parameters(request), MarketDataMapping.ToCandles, context);
 
     public override Task<GetOrderBookResponse> GetOrderBook(GetOrderBookRequest request, ServerCallContext context) =>
-        kraken.CallPublicAsync(KrakenEndpoints.Depth, MarketDataMapping.Parameters(request), MarketDataMapping.ToOrderBook, context);
+        kraken.PublicAsync(KrakenEndpoints.Depth, MarketDataMapping.Parameters(request), MarketDataMapping.ToOrderBook, context);
 
     public override Task<GetGroupedBookResponse> GetGroupedBook(GetGroupedBookRequest request, ServerCallContext context) =>
-        kraken.CallPublicAsync(KrakenEndpoints.GroupedBook, MarketDataMapping.Parameters(request), MarketDataMapping.ToGroupedBook, context);
+        kraken.PublicAsync(KrakenEndpoints.GroupedBook, MarketDataMapping.Parameters(request), MarketDataMapping.ToGroupedBook, context);
 
     public override Task<GetRecentTradesResponse> GetRecentTrades(GetRecentTradesRequest request, ServerCallContext context) =>
-        kraken.CallPublicAsync(KrakenEndpoints.Trades, MarketDataMapping.Parameters(request), MarketDataMapping.ToRecentTrades, context);
+        kraken.PublicAsync(KrakenEndpoints.Trades, MarketDataMapping.Parameters(request), MarketDataMapping.ToRecentTrades, context);
 
     public override Task<GetRecentSpreadsResponse> GetRecentSpreads(GetRecentSpreadsRequest request, ServerCallContext context) =>
-        kraken.CallPublicAsync(KrakenEndpoints.Spread, MarketDataMapping.Parameters(request), MarketDataMapping.ToRecentSpreads, context);
+        kraken.PublicAsync(KrakenEndpoints.Spread, MarketDataMapping.Parameters(request), MarketDataMapping.ToRecentSpreads, context);
 
     public override Task<GetPreTradeDataResponse> GetPreTradeData(GetPreTradeDataRequest request, ServerCallContext context) =>
-        kraken.CallPublicAsync(KrakenEndpoints.PreTrade, MarketDataMapping.Parameters(request), MarketDataMapping.ToPreTradeData, context);
+        kraken.PublicAsync(KrakenEndpoints.PreTrade, MarketDataMapping.Parameters(request), MarketDataMapping.ToPreTradeData, context);
 
     public override Task<GetPostTradeDataResponse> GetPostTradeData(GetPostTradeDataRequest request, ServerCallContext context) =>
-        kraken.CallPublicAsync(KrakenEndpoints.PostTrade, MarketDataMapping.Parameters(request), MarketDataMapping.ToPostTradeData, context);
+        kraken.PublicAsync(KrakenEndpoints.PostTrade, MarketDataMapping.Parameters(request), MarketDataMapping.ToPostTradeData, context);
+
+    public override Task<GetLevel3Response> GetLevel3(GetLevel3Request request, ServerCallContext context) =>
+        kraken.PrivateAsync(KrakenEndpoints.Level3, MarketDataMapping.Parameters(request), MarketDataMapping.ToLevel3, context);
 }

@@ -53,20 +53,74 @@ internal sealed class RequestValidation
         return this;
     }
 
-    /// <summary>Refuses a value that is present but not one the contract defines (an enum number we do not know).</summary>
-    public RequestValidation Defined<TEnum>(string field, TEnum value, bool allowUnspecified = true)
+    /// <summary>Refuses an enum number the contract does not define; with <paramref name="required"/>, also the zero value.</summary>
+    public RequestValidation Defined<TEnum>(string field, TEnum value, bool required = false)
         where TEnum : struct, System.Enum
     {
+        var number = Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture);
         if (!System.Enum.IsDefined(value))
         {
-            Add(field, $"has an unknown value {Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture)}");
+            Add(field, $"has an unknown value {number}");
         }
-        else if (!allowUnspecified && Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture) == 0)
+        else if (required && number == 0)
         {
             Add(field, "is required");
         }
         return this;
     }
+
+    /// <summary>
+    /// Decimal text Kraken will read as an amount: digits with at most one point, no sign, no exponent, and (when
+    /// <paramref name="positive"/>) not zero. Empty text passes unless <paramref name="required"/>.
+    /// </summary>
+    public RequestValidation Decimal(string field, string value, bool required = false, bool positive = true)
+    {
+        if (value.Length == 0)
+        {
+            return required ? Required(field, value) : this;
+        }
+        if (!IsDecimalText(value))
+        {
+            Add(field, $"must be decimal text such as \"1.25\", was \"{Shorten(value)}\"");
+        }
+        else if (positive && value.All(c => c is '0' or '.'))
+        {
+            Add(field, "must be greater than zero");
+        }
+        return this;
+    }
+
+    /// <summary>Refuses a list longer than Kraken accepts.</summary>
+    public RequestValidation MaxCount<T>(string field, IReadOnlyCollection<T> values, int max)
+    {
+        if (values.Count > max)
+        {
+            Add(field, $"may hold at most {max} entries, held {values.Count}");
+        }
+        return this;
+    }
+
+    /// <summary>Refuses two parameters that Kraken treats as alternatives when both are set.</summary>
+    public RequestValidation NotBoth(string field, bool isSet, string otherField, bool otherIsSet)
+    {
+        if (isSet && otherIsSet)
+        {
+            Add(field, $"cannot be combined with {otherField}");
+        }
+        return this;
+    }
+
+    /// <summary>True for plain decimal text: "1", "0.5", "87654.32100" (not "1e5", "-1", ".5", "1.", " 1").</summary>
+    public static bool IsDecimalText(string value)
+    {
+        var point = value.IndexOf('.', StringComparison.Ordinal);
+        var whole = point < 0 ? value : value[..point];
+        var fraction = point < 0 ? "0" : value[(point + 1)..];
+        return value.Length <= 64 && whole.Length > 0 && fraction.Length > 0 && whole.All(char.IsAsciiDigit) && fraction.All(char.IsAsciiDigit);
+    }
+
+    // A caller's bad value is echoed to help them, but never at length.
+    private static string Shorten(string value) => value.Length <= 32 ? value : value[..32] + "...";
 
     public RequestValidation Check(bool valid, string field, string description)
     {

@@ -59,7 +59,7 @@ public class KrakenEndpointsTests
                 if (cost.GetProperty("limiter").GetString() == "rest_counter")
                 {
                     var name = reference.GetProperty("name").GetString()!;
-                    Assert.That(catalogue[name].Limiter, Is.EqualTo(RateLimiter.RestCounter), name);
+                    Assert.That(catalogue[name].Limiter, Is.EqualTo(KrakenLimiter.RestCounter), name);
                     Assert.That(catalogue[name].CounterCost, Is.EqualTo(cost.GetProperty("points").GetInt32()), name);
                 }
             }

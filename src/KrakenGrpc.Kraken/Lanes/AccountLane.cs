@@ -1,0 +1,77 @@
+using System.Threading.RateLimiting;
+using KrakenGrpc.Kraken.Accounts;
+using KrakenGrpc.Kraken.Catalogue;
+using KrakenGrpc.Kraken.Errors;
+
+namespace KrakenGrpc.Kraken.Lanes;
+
+/// <summary>
+/// Everything one API key shares across all callers of the gateway: its nonce sequence, its REST call counter, and
+/// the order in which its signed requests leave. Kraken rejects a nonce lower than one it has already seen, so
+/// requests are signed and sent one at a time (or <see cref="KrakenAccount.MaxInFlight"/> for keys with a nonce
+/// window), in arrival order.
+/// </summary>
+public sealed class AccountLane : IDisposable
+{
+    private readonly TimeProvider _time;
+    private readonly ConcurrencyLimiter _sendSlots;
+
+    public AccountLane(KrakenAccount account, TimeProvider time)
+    {
+        _time = time;
+        Account = account;
+        Limits = KrakenTierLimits.For(account.Tier);
+        Nonces = new NonceSequence(time);
+        RestCounter = new DecayingCounter(Limits.RestCounterMax, Limits.RestCounterDecayPerSecond, time);
+        _sendSlots = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = account.MaxInFlight,
+            QueueLimit = int.MaxValue,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
+    }
+
+    public KrakenAccount Account { get; }
+
+    public KrakenTierLimits Limits { get; }
+
+    public NonceSequence Nonces { get; }
+
+    /// <summary>The model of Kraken's REST call counter for this key.</summary>
+    public DecayingCounter RestCounter { get; }
+
+    /// <summary>
+    /// Waits until the REST counter can take the call, if that wait ends before <paramref name="deadline"/>; otherwise
+    /// refuses the call with RESOURCE_EXHAUSTED and the wait in RetryInfo. Nothing is sent in that case, so Kraken
+    /// never sees a call it would refuse for rate.
+    /// </summary>
+    public async ValueTask WaitForBudgetAsync(KrakenEndpoint endpoint, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    {
+        if (endpoint.Limiter != KrakenLimiter.RestCounter || endpoint.CounterCost == 0)
+        {
+            return;
+        }
+
+        var patience = deadline is { } end ? end - _time.GetUtcNow() : TimeSpan.MaxValue;
+        if (!RestCounter.TryReserve(endpoint.CounterCost, patience, out var wait))
+        {
+            throw new KrakenException(
+                KrakenErrorTable.RateBudgetExhausted with { RetryAfter = wait },
+                endpoint.Name,
+                $"{endpoint.Name} would exceed the REST call counter of account '{Account.Name}' ({Limits.RestCounterMax} at {Limits.RestCounterDecayPerSecond}/s) before the call's deadline; it was not sent. Retry in {wait.TotalSeconds:0.0} s.");
+        }
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits for this key's turn to sign and send; dispose the result once the answer has arrived.</summary>
+    public async ValueTask<RateLimitLease> EnterAsync(CancellationToken cancellationToken)
+    {
+        var lease = await _sendSlots.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+        return lease.IsAcquired ? lease : throw new InvalidOperationException("The send queue of an account lane refused a caller.");
+    }
+
+    public void Dispose() => _sendSlots.Dispose();
+}

@@ -1,0 +1,20 @@
+using System.Collections.Concurrent;
+using KrakenGrpc.Kraken.Accounts;
+
+namespace KrakenGrpc.Kraken.Lanes;
+
+/// <summary>One <see cref="AccountLane"/> per configured account, shared by every caller of the gateway.</summary>
+public sealed class AccountLanes(TimeProvider time) : IDisposable
+{
+    private readonly ConcurrentDictionary<string, AccountLane> _lanes = new(StringComparer.Ordinal);
+
+    public AccountLane For(KrakenAccount account) => _lanes.GetOrAdd(account.Name, static (_, state) => new AccountLane(state.account, state.time), (account, time));
+
+    public void Dispose()
+    {
+        foreach (var lane in _lanes.Values)
+        {
+            lane.Dispose();
+        }
+    }
+}

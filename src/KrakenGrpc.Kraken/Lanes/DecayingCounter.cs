@@ -1,0 +1,70 @@
+namespace KrakenGrpc.Kraken.Lanes;
+
+/// <summary>
+/// A model of one of Kraken's rate counters: each call adds its cost, the value falls continuously at a fixed rate,
+/// and Kraken refuses a call that would take it above the maximum. Kraken's costs are fractional (a batch adds n/2)
+/// and so are its decay rates (2.34 per second), which is why this is not an integer token bucket.
+/// <para>
+/// Callers reserve before sending: a reservation that does not fit now is still booked, with the wait after which
+/// the counter will have fallen far enough, so later callers queue behind it in arrival order.
+/// </para>
+/// </summary>
+public sealed class DecayingCounter(double maximum, double decayPerSecond, TimeProvider time)
+{
+    private readonly Lock _lock = new();
+    private double _value;
+    private long _updatedAt = time.GetTimestamp();
+
+    public double Maximum => maximum;
+
+    /// <summary>The counter's value now (reservations included).</summary>
+    public double Value
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return Decayed();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Books <paramref name="cost"/> if the wait it needs is at most <paramref name="patience"/>, and returns that wait
+    /// (zero when the call fits now). Returns false without booking when the wait would be longer; the wait needed
+    /// is still given, for the caller's RetryInfo.
+    /// </summary>
+    public bool TryReserve(double cost, TimeSpan patience, out TimeSpan wait)
+    {
+        lock (_lock)
+        {
+            var value = Decayed();
+            var excess = value + cost - maximum;
+            wait = excess <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(excess / decayPerSecond);
+            if (wait > patience)
+            {
+                return false;
+            }
+            _value = value + cost;
+            return true;
+        }
+    }
+
+    /// <summary>Adds a cost that was incurred whether or not it fits (Kraken charges failed calls too).</summary>
+    public void Add(double cost)
+    {
+        lock (_lock)
+        {
+            _value = Decayed() + cost;
+        }
+    }
+
+    private double Decayed()
+    {
+        var now = time.GetTimestamp();
+        var elapsed = time.GetElapsedTime(_updatedAt, now).TotalSeconds;
+        _updatedAt = now;
+        _value = Math.Max(0, _value - elapsed * decayPerSecond);
+        return _value;
+    }
+}

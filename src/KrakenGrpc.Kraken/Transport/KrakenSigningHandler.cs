@@ -1,0 +1,48 @@
+using System.Net.Http.Headers;
+using System.Text;
+using KrakenGrpc.Kraken.Catalogue;
+using KrakenGrpc.Kraken.Lanes;
+using KrakenGrpc.Kraken.Requests;
+using KrakenGrpc.Kraken.Signing;
+
+namespace KrakenGrpc.Kraken.Transport;
+
+/// <summary>
+/// Signs each attempt of a private call. It sits below the retry strategy, so a retried read is charged to the rate
+/// budget again and signed anew with a fresh nonce, and above the per-attempt timeout, so waiting for budget or for
+/// the key's turn is bounded by the caller's deadline, not by the attempt timeout. Public calls pass untouched.
+/// </summary>
+internal sealed class KrakenSigningHandler(AccountLanes lanes) : DelegatingHandler
+{
+    private static readonly MediaTypeHeaderValue FormContentType = new("application/x-www-form-urlencoded");
+    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (!request.Options.TryGetValue(KrakenRequestOptions.Account, out var account))
+        {
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        var endpoint = request.Options.TryGetValue(KrakenRequestOptions.Endpoint, out var e) ? e : throw new InvalidOperationException("A signed request lacks its endpoint.");
+        var parameters = request.Options.TryGetValue(KrakenRequestOptions.Parameters, out var p) ? p : new KrakenParameters();
+        DateTimeOffset? deadline = request.Options.TryGetValue(KrakenRequestOptions.Deadline, out var d) ? d : null;
+        var lane = lanes.For(account);
+
+        await lane.WaitForBudgetAsync(endpoint, deadline, cancellationToken).ConfigureAwait(false);
+        using var turn = await lane.EnterAsync(cancellationToken).ConfigureAwait(false);
+
+        // The nonce is taken inside the key's turn, so nonces reach Kraken in the order they were issued.
+        var nonce = lane.Nonces.Next();
+        var body = endpoint.Encoding == BodyEncoding.Json
+            ? KrakenRequestEncoder.EncodeJson(parameters, nonce)
+            : Encoding.UTF8.GetBytes(KrakenRequestEncoder.EncodeForm(parameters, nonce));
+        request.Content = new ByteArrayContent(body) { Headers = { ContentType = endpoint.Encoding == BodyEncoding.Json ? JsonContentType : FormContentType } };
+        request.Headers.Remove("API-Key");
+        request.Headers.Remove("API-Sign");
+        request.Headers.TryAddWithoutValidation("API-Key", account.ApiKey);
+        request.Headers.TryAddWithoutValidation("API-Sign", KrakenSigner.Sign(account.Secret, endpoint.Path, nonce, body));
+
+        return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+}
