@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using KrakenGrpc.Kraken.Accounts;
 using KrakenGrpc.Kraken.Catalogue;
 using KrakenGrpc.Kraken.Errors;
+using KrakenGrpc.Kraken.Requests;
 
 namespace KrakenGrpc.Kraken.Lanes;
 
@@ -23,6 +24,7 @@ public sealed class AccountLane : IDisposable
         Limits = KrakenTierLimits.For(account.Tier);
         Nonces = new NonceSequence(time);
         RestCounter = new DecayingCounter(Limits.RestCounterMax, Limits.RestCounterDecayPerSecond, time);
+        Trading = new TradingBudget(Limits, time);
         _sendSlots = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
             PermitLimit = account.MaxInFlight,
@@ -40,25 +42,36 @@ public sealed class AccountLane : IDisposable
     /// <summary>The model of Kraken's REST call counter for this key.</summary>
     public DecayingCounter RestCounter { get; }
 
+    /// <summary>The model of Kraken's per-pair trading counters for this key.</summary>
+    public TradingBudget Trading { get; }
+
     /// <summary>
-    /// Waits until the REST counter can take the call, if that wait ends before <paramref name="deadline"/>; otherwise
-    /// refuses the call with RESOURCE_EXHAUSTED and the wait in RetryInfo. Nothing is sent in that case, so Kraken
-    /// never sees a call it would refuse for rate.
+    /// Waits until the counter the call is charged to (the REST call counter, or the pair's trading counter) can take
+    /// it, if that wait ends before <paramref name="deadline"/>; otherwise refuses the call with RESOURCE_EXHAUSTED
+    /// and the wait in RetryInfo. Nothing is sent in that case, so Kraken never sees a call it would refuse for rate.
     /// </summary>
-    public async ValueTask WaitForBudgetAsync(KrakenEndpoint endpoint, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    public async ValueTask WaitForBudgetAsync(KrakenEndpoint endpoint, KrakenParameters parameters, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
-        if (endpoint.Limiter != KrakenLimiter.RestCounter || endpoint.CounterCost == 0)
+        var (counter, points, what) = endpoint.Limiter switch
+        {
+            KrakenLimiter.RestCounter when endpoint.CounterCost > 0 =>
+                (RestCounter, (double)endpoint.CounterCost, $"the REST call counter ({Limits.RestCounterMax} at -{Limits.RestCounterDecayPerSecond}/s)"),
+            KrakenLimiter.TradingEngine when Trading.ChargeFor(endpoint, parameters) is { } charge =>
+                (Trading.CounterFor(charge.Pair), charge.Points, $"the trading counter of {charge.Pair} ({Limits.TradingCounterMax} at -{Limits.TradingCounterDecayPerSecond}/s)"),
+            _ => (null, 0, string.Empty),
+        };
+        if (counter is null)
         {
             return;
         }
 
         var patience = deadline is { } end ? end - _time.GetUtcNow() : TimeSpan.MaxValue;
-        if (!RestCounter.TryReserve(endpoint.CounterCost, patience, out var wait))
+        if (!counter.TryReserve(points, patience, out var wait))
         {
             throw new KrakenException(
                 KrakenErrorTable.RateBudgetExhausted with { RetryAfter = wait },
                 endpoint.Name,
-                $"{endpoint.Name} would exceed the REST call counter of account '{Account.Name}' ({Limits.RestCounterMax} at {Limits.RestCounterDecayPerSecond}/s) before the call's deadline; it was not sent. Retry in {wait.TotalSeconds:0.0} s.");
+                $"{endpoint.Name} would exceed {what} of account '{Account.Name}' before the call's deadline; it was not sent. Retry in {wait.TotalSeconds:0.0} s.");
         }
         if (wait > TimeSpan.Zero)
         {

@@ -74,6 +74,44 @@ public sealed class KrakenParameters : IEnumerable<KeyValuePair<string, object>>
         return this;
     }
 
+    /// <summary>The text of a parameter (lists comma-joined), or null when it is not set.</summary>
+    public string? Text(string name)
+    {
+        foreach (var (key, value) in _items)
+        {
+            if (key == name)
+            {
+                return value switch
+                {
+                    string text => text,
+                    string[] list => string.Join(',', list),
+                    bool flag => flag ? "true" : "false",
+                    long number => number.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    _ => null,
+                };
+            }
+        }
+        return null;
+    }
+
+    /// <summary>How many entries a list parameter holds (0 when it is not set).</summary>
+    public int CountOf(string name)
+    {
+        foreach (var (key, value) in _items)
+        {
+            if (key == name)
+            {
+                return value switch
+                {
+                    string[] list => list.Length,
+                    KrakenParameters[] objects => objects.Length,
+                    _ => 1,
+                };
+            }
+        }
+        return 0;
+    }
+
     public IEnumerator<KeyValuePair<string, object>> GetEnumerator() => _items.GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();

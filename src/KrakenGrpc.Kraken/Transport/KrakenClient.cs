@@ -1,6 +1,7 @@
 using KrakenGrpc.Kraken.Accounts;
 using KrakenGrpc.Kraken.Catalogue;
 using KrakenGrpc.Kraken.Errors;
+using KrakenGrpc.Kraken.Lanes;
 using KrakenGrpc.Kraken.Requests;
 using KrakenGrpc.Kraken.Responses;
 using Microsoft.Extensions.Logging;
@@ -14,7 +15,7 @@ namespace KrakenGrpc.Kraken.Transport;
 /// HttpClient's resilience pipeline (see <see cref="KrakenRetryPolicy"/>); every failure leaves here as a
 /// <see cref="KrakenException"/> carrying its classification.
 /// </summary>
-public sealed partial class KrakenClient(HttpClient http, IOptions<KrakenOptions> options, TimeProvider time, ILogger<KrakenClient> logger)
+public sealed partial class KrakenClient(HttpClient http, IOptions<KrakenOptions> options, AccountLanes lanes, TimeProvider time, ILogger<KrakenClient> logger)
 {
     private readonly string _baseAddress = options.Value.BaseUrl.ToString().TrimEnd('/');
 
@@ -52,7 +53,12 @@ public sealed partial class KrakenClient(HttpClient http, IOptions<KrakenOptions
         {
             request.Options.Set(KrakenRequestOptions.Deadline, end);
         }
-        return await SendAsync(endpoint, request, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(endpoint, request, cancellationToken).ConfigureAwait(false);
+        if (endpoint.Limiter == KrakenLimiter.TradingEngine || endpoint == KrakenEndpoints.CancelAll)
+        {
+            lanes.For(account).Trading.Record(endpoint, parameters, response.Result);
+        }
+        return response;
     }
 
     private async Task<KrakenResponse> SendAsync(KrakenEndpoint endpoint, HttpRequestMessage request, CancellationToken cancellationToken)

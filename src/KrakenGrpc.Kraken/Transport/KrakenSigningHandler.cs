@@ -29,7 +29,7 @@ internal sealed class KrakenSigningHandler(AccountLanes lanes) : DelegatingHandl
         DateTimeOffset? deadline = request.Options.TryGetValue(KrakenRequestOptions.Deadline, out var d) ? d : null;
         var lane = lanes.For(account);
 
-        await lane.WaitForBudgetAsync(endpoint, deadline, cancellationToken).ConfigureAwait(false);
+        await lane.WaitForBudgetAsync(endpoint, parameters, deadline, cancellationToken).ConfigureAwait(false);
         using var turn = await lane.EnterAsync(cancellationToken).ConfigureAwait(false);
 
         // The nonce is taken inside the key's turn, so nonces reach Kraken in the order they were issued.

@@ -1,0 +1,160 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using KrakenGrpc.Kraken.Accounts;
+using KrakenGrpc.Kraken.Catalogue;
+using KrakenGrpc.Kraken.Requests;
+
+namespace KrakenGrpc.Kraken.Lanes;
+
+/// <summary>
+/// A model of Kraken's per-pair matching-engine counter for one API key (protocol.md §8.2): adding an order costs 1
+/// (a batch n/2), and amending, editing or cancelling costs more the younger the order is. To price an amend or a
+/// cancel the budget remembers when each order placed through the gateway was created or last changed. Orders the
+/// gateway has never seen (placed elsewhere) cannot be priced in advance; Kraken's own refusal then still maps to
+/// RESOURCE_EXHAUSTED.
+/// </summary>
+public sealed class TradingBudget(KrakenTierLimits limits, TimeProvider time)
+{
+    // Age-based penalties by endpoint: (younger than seconds, points).
+    private static readonly (double Seconds, double Points)[] AmendPenalty = [(5, 3), (10, 2), (15, 1)];
+    private static readonly (double Seconds, double Points)[] EditPenalty = [(5, 6), (10, 5), (15, 4), (45, 2), (90, 1)];
+    private static readonly (double Seconds, double Points)[] CancelPenalty = [(5, 8), (10, 6), (15, 5), (45, 4), (90, 2), (300, 1)];
+
+    private readonly ConcurrentDictionary<string, DecayingCounter> _counters = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TrackedOrder> _orders = new(StringComparer.Ordinal);
+
+    /// <summary>The counter of one pair (as the caller spelled it, upper case, without '/').</summary>
+    public DecayingCounter CounterFor(string pair) =>
+        _counters.GetOrAdd(NormalisePair(pair), _ => new DecayingCounter(limits.TradingCounterMax, limits.TradingCounterDecayPerSecond, time));
+
+    /// <summary>
+    /// What a call will add to which pair's counter, when that can be known before sending; null when the call is
+    /// not charged to this counter or concerns an order the gateway has not seen.
+    /// </summary>
+    public (string Pair, double Points)? ChargeFor(KrakenEndpoint endpoint, KrakenParameters parameters)
+    {
+        if (parameters.Text("validate") == "true")
+        {
+            return null; // validate-only never reaches the matching engine
+        }
+
+        switch (endpoint.Name)
+        {
+            case "AddOrder" when parameters.Text("pair") is { } pair:
+                return (pair, 1);
+            case "AddOrderBatch" when parameters.Text("pair") is { } pair:
+                return (pair, parameters.CountOf("orders") / 2.0);
+            case "AmendOrder" when Find(parameters.Text("txid") ?? parameters.Text("cl_ord_id")) is { } order:
+                return (order.Pair, 1 + Penalty(AmendPenalty, order));
+            case "EditOrder" when parameters.Text("pair") is { } pair:
+                // An order we have not seen is priced as if it were brand new: waiting too long beats being refused.
+                var edited = Find(parameters.Text("txid"));
+                return (edited?.Pair ?? pair, 1 + (edited is null ? EditPenalty[0].Points : Penalty(EditPenalty, edited)));
+            case "CancelOrder" when Find(parameters.Text("txid") ?? parameters.Text("cl_ord_id")) is { } order:
+                return (order.Pair, Penalty(CancelPenalty, order));
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Learns from a successful answer which orders exist, changed or went away, and charges batch cancels.</summary>
+    public void Record(KrakenEndpoint endpoint, KrakenParameters parameters, JsonElement result)
+    {
+        var now = time.GetUtcNow();
+        switch (endpoint.Name)
+        {
+            case "AddOrder" when parameters.Text("pair") is { } pair && result.ValueKind == JsonValueKind.Object && result.TryGetProperty("txid", out var txids):
+                foreach (var txid in txids.EnumerateArray())
+                {
+                    Track(txid.GetString(), parameters.Text("cl_ord_id"), pair, now);
+                }
+                break;
+            case "AddOrderBatch" when parameters.Text("pair") is { } pair && result.ValueKind == JsonValueKind.Object && result.TryGetProperty("orders", out var orders):
+                foreach (var order in orders.EnumerateArray())
+                {
+                    if (order.TryGetProperty("txid", out var txid))
+                    {
+                        Track(txid.GetString(), order.TryGetProperty("cl_ord_id", out var id) ? id.GetString() : null, pair, now);
+                    }
+                }
+                break;
+            case "AmendOrder" when Find(parameters.Text("txid") ?? parameters.Text("cl_ord_id")) is { } amended:
+                amended.ChangedAt = now;
+                break;
+            case "EditOrder" when result.ValueKind == JsonValueKind.Object && result.TryGetProperty("txid", out var newTxid):
+                var original = Forget(parameters.Text("txid"));
+                Track(newTxid.GetString(), null, original?.Pair ?? parameters.Text("pair") ?? string.Empty, now);
+                break;
+            case "CancelOrder":
+                Forget(parameters.Text("txid") ?? parameters.Text("cl_ord_id"));
+                break;
+            case "CancelOrderBatch":
+                // Kraken accepts a batch cancel beyond the threshold, then charges it: charge after the fact.
+                foreach (var id in (parameters.Text("orders") ?? string.Empty).Split(',').Concat((parameters.Text("cl_ord_ids") ?? string.Empty).Split(',')))
+                {
+                    if (Forget(id) is { } cancelled)
+                    {
+                        CounterFor(cancelled.Pair).Add(Penalty(CancelPenalty, cancelled));
+                    }
+                }
+                break;
+            case "CancelAll":
+                foreach (var cancelled in _orders.Values.Distinct().ToList())
+                {
+                    CounterFor(cancelled.Pair).Add(Penalty(CancelPenalty, cancelled));
+                }
+                _orders.Clear();
+                break;
+        }
+    }
+
+    private double Penalty((double Seconds, double Points)[] table, TrackedOrder order)
+    {
+        var age = (time.GetUtcNow() - order.ChangedAt).TotalSeconds;
+        foreach (var (seconds, points) in table)
+        {
+            if (age < seconds)
+            {
+                return points;
+            }
+        }
+        return 0;
+    }
+
+    private void Track(string? txid, string? clientOrderId, string pair, DateTimeOffset now)
+    {
+        if (string.IsNullOrEmpty(txid))
+        {
+            return;
+        }
+        var order = new TrackedOrder(txid, clientOrderId, NormalisePair(pair)) { ChangedAt = now };
+        _orders[txid] = order;
+        if (!string.IsNullOrEmpty(clientOrderId))
+        {
+            _orders[clientOrderId] = order;
+        }
+    }
+
+    private TrackedOrder? Find(string? id) => id is not null && _orders.TryGetValue(id, out var order) ? order : null;
+
+    private TrackedOrder? Forget(string? id)
+    {
+        if (id is null || !_orders.TryRemove(id, out var order))
+        {
+            return null;
+        }
+        _orders.TryRemove(order.Txid, out _);
+        if (order.ClientOrderId is { } clientOrderId)
+        {
+            _orders.TryRemove(clientOrderId, out _);
+        }
+        return order;
+    }
+
+    private static string NormalisePair(string pair) => pair.Replace("/", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
+
+    private sealed record TrackedOrder(string Txid, string? ClientOrderId, string Pair)
+    {
+        public DateTimeOffset ChangedAt { get; set; }
+    }
+}
