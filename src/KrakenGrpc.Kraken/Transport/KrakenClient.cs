@@ -40,19 +40,7 @@ public sealed partial class KrakenClient(HttpClient http, IOptions<KrakenOptions
     public async Task<KrakenResponse> SendPrivateAsync(
         KrakenEndpoint endpoint, KrakenParameters parameters, KrakenAccount account, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
-        if (endpoint.Auth != EndpointAuth.ApiKeySignature)
-        {
-            throw new ArgumentException($"{endpoint.Name} is not signed with an API key.", nameof(endpoint));
-        }
-
-        using var request = new HttpRequestMessage(endpoint.Method, _baseAddress + endpoint.Path);
-        request.Options.Set(KrakenRequestOptions.Endpoint, endpoint);
-        request.Options.Set(KrakenRequestOptions.Account, account);
-        request.Options.Set(KrakenRequestOptions.Parameters, parameters);
-        if (deadline is { } end)
-        {
-            request.Options.Set(KrakenRequestOptions.Deadline, end);
-        }
+        using var request = PrivateRequest(endpoint, parameters, account, deadline);
         var response = await SendAsync(endpoint, request, cancellationToken).ConfigureAwait(false);
         if (endpoint.Limiter == KrakenLimiter.TradingEngine || endpoint == KrakenEndpoints.CancelAll)
         {
@@ -61,12 +49,66 @@ public sealed partial class KrakenClient(HttpClient http, IOptions<KrakenOptions
         return response;
     }
 
+    /// <summary>
+    /// Calls a private endpoint that answers with a file (RetrieveExport's ZIP) and returns the open download, whose
+    /// bytes are passed on unchanged. A JSON answer is Kraken's error envelope and is thrown as such.
+    /// </summary>
+    public async Task<HttpResponseMessage> DownloadPrivateAsync(
+        KrakenEndpoint endpoint, KrakenParameters parameters, KrakenAccount account, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    {
+        using var request = PrivateRequest(endpoint, parameters, account, deadline);
+        var response = await ExchangeAsync(endpoint, request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode && response.Content.Headers.ContentType?.MediaType != "application/json")
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw FailedStatus(endpoint, (int)response.StatusCode, body);
+            }
+            using var envelope = KrakenEnvelope.Parse(endpoint.Name, body, time);
+            throw new KrakenException(KrakenErrorTable.UnreadableResponse, endpoint.Name, $"Kraken answered {endpoint.Name} with JSON instead of a file.");
+        }
+    }
+
     private async Task<KrakenResponse> SendAsync(KrakenEndpoint endpoint, HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        HttpResponseMessage response;
+        using var response = await ExchangeAsync(endpoint, request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw FailedStatus(endpoint, (int)response.StatusCode, body);
+        }
+        return KrakenEnvelope.Parse(endpoint.Name, body, time);
+    }
+
+    private HttpRequestMessage PrivateRequest(KrakenEndpoint endpoint, KrakenParameters parameters, KrakenAccount account, DateTimeOffset? deadline)
+    {
+        if (endpoint.Auth != EndpointAuth.ApiKeySignature)
+        {
+            throw new ArgumentException($"{endpoint.Name} is not signed with an API key.", nameof(endpoint));
+        }
+
+        var request = new HttpRequestMessage(endpoint.Method, _baseAddress + endpoint.Path);
+        request.Options.Set(KrakenRequestOptions.Endpoint, endpoint);
+        request.Options.Set(KrakenRequestOptions.Account, account);
+        request.Options.Set(KrakenRequestOptions.Parameters, parameters);
+        if (deadline is { } end)
+        {
+            request.Options.Set(KrakenRequestOptions.Deadline, end);
+        }
+        return request;
+    }
+
+    private async Task<HttpResponseMessage> ExchangeAsync(KrakenEndpoint endpoint, HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
         try
         {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            return await http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException e)
         {
@@ -77,16 +119,6 @@ public sealed partial class KrakenClient(HttpClient http, IOptions<KrakenOptions
         {
             LogTimedOut(logger, endpoint.Name);
             throw new KrakenException(KrakenErrorTable.UpstreamTimeout, endpoint.Name, $"Kraken did not answer {endpoint.Name} in time.", innerException: e);
-        }
-
-        using (response)
-        {
-            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw FailedStatus(endpoint, (int)response.StatusCode, body);
-            }
-            return KrakenEnvelope.Parse(endpoint.Name, body, time);
         }
     }
 

@@ -25,7 +25,8 @@ public static class KrakenRetryPolicy
         {
             return true;
         }
-        if (args.Outcome.Result is not { IsSuccessStatusCode: true } response)
+        // Only a JSON answer can carry Kraken's error envelope; a binary download (RetrieveExport) is never buffered here.
+        if (args.Outcome.Result is not { IsSuccessStatusCode: true } response || response.Content.Headers.ContentType?.MediaType != "application/json")
         {
             return false;
         }
