@@ -145,6 +145,9 @@ public static class KrakenErrorTable
     /// </summary>
     public static readonly KrakenErrorClass RateBudgetExhausted = new(StatusCode.ResourceExhausted, "RATE_BUDGET_EXHAUSTED");
 
+    /// <summary>An order would exceed Kraken's open-orders cap on its pair (checked against Kraken's own list first).</summary>
+    public static readonly KrakenErrorClass OpenOrdersCapReached = new(StatusCode.ResourceExhausted, "OPEN_ORDERS_LIMIT_EXCEEDED");
+
     /// <summary>Classifies one Kraken error string (<c>EOrder:Insufficient funds</c>).</summary>
     public static KrakenErrorClass Classify(string krakenError, DateTimeOffset now)
     {

@@ -108,6 +108,47 @@ public sealed class TradingBudget(KrakenTierLimits limits, TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// True when an order call would take the pair past Kraken's open-orders cap by the gateway's own count. That
+    /// count only grows by what the gateway placed and cannot see fills, so it errs high: the caller should check it
+    /// against Kraken's OpenOrders (<see cref="ReplaceOpenOrders"/>) before refusing.
+    /// </summary>
+    public bool MayExceedOpenOrders(KrakenEndpoint endpoint, KrakenParameters parameters)
+    {
+        if (parameters.Text("validate") == "true" || parameters.Text("pair") is not { } pair)
+        {
+            return false;
+        }
+        var adding = endpoint.Name switch { "AddOrder" => 1, "AddOrderBatch" => parameters.CountOf("orders"), _ => 0 };
+        return adding > 0 && OpenOrdersOn(pair) + adding > limits.MaxOpenOrdersPerPair;
+    }
+
+    /// <summary>Open orders the gateway knows of on a pair.</summary>
+    public int OpenOrdersOn(string pair)
+    {
+        var key = NormalisePair(pair);
+        return _orders.Values.Distinct().Count(o => o.Pair == key);
+    }
+
+    /// <summary>Replaces what the gateway knows with Kraken's OpenOrders answer (<c>{"open": {txid: order}}</c>).</summary>
+    public void ReplaceOpenOrders(JsonElement openOrdersResult)
+    {
+        if (!openOrdersResult.TryGetProperty("open", out var open) || open.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+        var known = _orders.Values.Distinct().ToDictionary(o => o.Txid);
+        _orders.Clear();
+        foreach (var order in open.EnumerateObject())
+        {
+            var description = order.Value.TryGetProperty("descr", out var d) ? d : default;
+            var pair = description.ValueKind == JsonValueKind.Object && description.TryGetProperty("pair", out var p) ? p.GetString() : null;
+            var clientOrderId = order.Value.TryGetProperty("cl_ord_id", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+            var changedAt = known.TryGetValue(order.Name, out var tracked) ? tracked.ChangedAt : time.GetUtcNow();
+            Track(order.Name, clientOrderId, known.GetValueOrDefault(order.Name)?.Pair ?? pair ?? string.Empty, changedAt);
+        }
+    }
+
     private double Penalty((double Seconds, double Points)[] table, TrackedOrder order)
     {
         var age = (time.GetUtcNow() - order.ChangedAt).TotalSeconds;

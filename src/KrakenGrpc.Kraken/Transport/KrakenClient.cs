@@ -40,13 +40,36 @@ public sealed partial class KrakenClient(HttpClient http, IOptions<KrakenOptions
     public async Task<KrakenResponse> SendPrivateAsync(
         KrakenEndpoint endpoint, KrakenParameters parameters, KrakenAccount account, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
+        var trading = lanes.For(account).Trading;
+        if (trading.MayExceedOpenOrders(endpoint, parameters))
+        {
+            await CheckOpenOrdersCapAsync(endpoint, parameters, account, deadline, cancellationToken).ConfigureAwait(false);
+        }
+
         using var request = PrivateRequest(endpoint, parameters, account, deadline);
         var response = await SendAsync(endpoint, request, cancellationToken).ConfigureAwait(false);
         if (endpoint.Limiter == KrakenLimiter.TradingEngine || endpoint == KrakenEndpoints.CancelAll)
         {
-            lanes.For(account).Trading.Record(endpoint, parameters, response.Result);
+            trading.Record(endpoint, parameters, response.Result);
         }
         return response;
+    }
+
+    // The gateway's count of open orders cannot see fills; before refusing an order for the cap, ask Kraken.
+    private async Task CheckOpenOrdersCapAsync(
+        KrakenEndpoint endpoint, KrakenParameters parameters, KrakenAccount account, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    {
+        var trading = lanes.For(account).Trading;
+        using (var open = await SendPrivateAsync(KrakenEndpoints.OpenOrders, new KrakenParameters(), account, deadline, cancellationToken).ConfigureAwait(false))
+        {
+            trading.ReplaceOpenOrders(open.Result);
+        }
+        if (trading.MayExceedOpenOrders(endpoint, parameters))
+        {
+            var limit = lanes.For(account).Limits.MaxOpenOrdersPerPair;
+            throw new KrakenException(KrakenErrorTable.OpenOrdersCapReached, endpoint.Name,
+                $"{endpoint.Name} would exceed Kraken's limit of {limit} open orders on {parameters.Text("pair")} for account '{account.Name}'; it was not sent. Cancel or wait for fills first.");
+        }
     }
 
     /// <summary>

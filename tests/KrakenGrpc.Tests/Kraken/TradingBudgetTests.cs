@@ -105,4 +105,25 @@ public class TradingBudgetTests
             Assert.That(_budget.ChargeFor(KrakenEndpoints.CancelOrder, new KrakenParameters().Add("txid", "ODDDDD-DDDDD-DDDDDD")), Is.Null);
         });
     }
+
+    [Test]
+    public void OpenOrdersCap_IsSuspectedAtTheTiersLimit_AndClearedByKrakensOwnList()
+    {
+        for (var i = 0; i < 60; i++)
+        {
+            Place($"O{i:D5}-AAAAA-AAAAAA");
+        }
+        var order = new KrakenParameters().Add("pair", "XBTUSD");
+        var suspectedBefore = _budget.MayExceedOpenOrders(KrakenEndpoints.AddOrder, order);
+
+        // Kraken says only two of them are still open (the rest filled).
+        _budget.ReplaceOpenOrders(Json("""{"open":{"O00001-AAAAA-AAAAAA":{"descr":{"pair":"XBTUSD"}},"O00002-AAAAA-AAAAAA":{"descr":{"pair":"XBTUSD"}}}}"""));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(suspectedBefore, Is.True);
+            Assert.That(_budget.OpenOrdersOn("XBTUSD"), Is.EqualTo(2));
+            Assert.That(_budget.MayExceedOpenOrders(KrakenEndpoints.AddOrder, order), Is.False);
+        });
+    }
 }
