@@ -14,9 +14,10 @@ public static partial class GatewayApplication
 {
     /// <summary>
     /// Creates the gateway from command-line arguments. <c>--sandbox</c> starts the embedded Kraken emulator on a
-    /// loopback port first and points <c>Kraken:BaseUrl</c> at it.
+    /// loopback port first and points <c>Kraken:BaseUrl</c> at it. <paramref name="configure"/> lets a host (a test)
+    /// add to the builder, e.g. a log provider, before the application is built.
     /// </summary>
-    public static async Task<WebApplication> CreateAsync(string[] args, CancellationToken cancellationToken = default)
+    public static async Task<WebApplication> CreateAsync(string[] args, Action<WebApplicationBuilder>? configure = null, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateBuilder(args.Select(a => a == "--sandbox" ? "--Sandbox:Enabled=true" : a).ToArray());
 
@@ -36,6 +37,7 @@ public static partial class GatewayApplication
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck("kraken-gateway", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
 
+        configure?.Invoke(builder);
         var app = builder.Build();
         if (sandbox is not null)
         {

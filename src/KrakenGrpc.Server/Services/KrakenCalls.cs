@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Google.Protobuf;
 using Grpc.Core;
 using KrakenGrpc.Kraken.Accounts;
 using KrakenGrpc.Kraken.Catalogue;
@@ -19,6 +20,9 @@ internal sealed class KrakenCalls(KrakenClient client, KrakenAccounts accounts)
     /// <summary>Request metadata naming the configured account a private call uses (the default one when absent).</summary>
     public const string AccountHeader = "kraken-account";
 
+    // Well under gRPC's default 4 MB message limit, large enough to keep the number of messages small.
+    private const int DownloadChunkBytes = 64 * 1024;
+
     /// <summary>Trailer carrying each <c>W</c> warning Kraken attached to a successful answer.</summary>
     public const string WarningTrailer = "kraken-warning";
 
@@ -34,6 +38,22 @@ internal sealed class KrakenCalls(KrakenClient client, KrakenAccounts accounts)
     {
         using var response = await client.SendPrivateAsync(endpoint, parameters, AccountOf(context), DeadlineOf(context), context.CancellationToken).ConfigureAwait(false);
         return MapResult(endpoint, response, map, context);
+    }
+
+    /// <summary>
+    /// Calls a private endpoint that answers with a file and copies its bytes, unchanged, to the caller in chunks.
+    /// </summary>
+    public async Task DownloadAsync<TChunk>(
+        KrakenEndpoint endpoint, KrakenParameters parameters, Func<ByteString, TChunk> chunk, IServerStreamWriter<TChunk> stream, ServerCallContext context)
+    {
+        using var download = await client.DownloadPrivateAsync(endpoint, parameters, AccountOf(context), DeadlineOf(context), context.CancellationToken).ConfigureAwait(false);
+        await using var content = await download.Content.ReadAsStreamAsync(context.CancellationToken).ConfigureAwait(false);
+        var buffer = new byte[DownloadChunkBytes];
+        int read;
+        while ((read = await content.ReadAsync(buffer, context.CancellationToken).ConfigureAwait(false)) > 0)
+        {
+            await stream.WriteAsync(chunk(ByteString.CopyFrom(buffer, 0, read)), context.CancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The account named by the call's <c>kraken-account</c> metadata, or the default account.</summary>

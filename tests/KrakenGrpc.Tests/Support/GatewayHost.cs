@@ -31,10 +31,17 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public MarketDataService.MarketDataServiceClient MarketData => new(Channel);
 
+    public AccountService.AccountServiceClient Account => new(Channel);
+
+    public OrdersService.OrdersServiceClient Orders => new(Channel);
+
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Starts the gateway against <paramref name="kraken"/>; extra arguments are configuration (<c>--Key=value</c>).</summary>
-    public static async Task<GatewayHost> StartAsync(Uri kraken, params string[] arguments)
+    public static Task<GatewayHost> StartAsync(Uri kraken, params string[] arguments) => StartAsync(kraken, configure: null, arguments);
+
+    /// <summary>Starts the gateway, letting the test add to its builder (a log collector, say).</summary>
+    public static async Task<GatewayHost> StartAsync(Uri kraken, Action<WebApplicationBuilder>? configure, params string[] arguments)
     {
         string[] args =
         [
@@ -44,7 +51,7 @@ public sealed class GatewayHost : IAsyncDisposable
             "--Kraken:MaxReadRetries=2",
             .. arguments,
         ];
-        var app = await GatewayApplication.CreateAsync(args);
+        var app = await GatewayApplication.CreateAsync(args, configure);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new GatewayHost(app, new Uri(address));
