@@ -70,12 +70,16 @@ public sealed class TradingBudget(KrakenTierLimits limits, TimeProvider time)
                 }
                 break;
             case "AddOrderBatch" when parameters.Text("pair") is { } pair && result.ValueKind == JsonValueKind.Object && result.TryGetProperty("orders", out var orders):
+                // Kraken answers in the order the batch was sent; the client ids are in what was sent.
+                var sent = parameters.Objects("orders");
+                var index = 0;
                 foreach (var order in orders.EnumerateArray())
                 {
                     if (order.TryGetProperty("txid", out var txid))
                     {
-                        Track(txid.GetString(), order.TryGetProperty("cl_ord_id", out var id) ? id.GetString() : null, pair, now);
+                        Track(txid.GetString(), index < sent.Count ? sent[index].Text("cl_ord_id") : null, pair, now);
                     }
+                    index++;
                 }
                 break;
             case "AmendOrder" when Find(parameters.Text("txid") ?? parameters.Text("cl_ord_id")) is { } amended:

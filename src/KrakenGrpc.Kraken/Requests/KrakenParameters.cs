@@ -94,6 +94,19 @@ public sealed class KrakenParameters : IEnumerable<KeyValuePair<string, object>>
         return null;
     }
 
+    /// <summary>The objects of a list-of-objects parameter (batch orders); empty when it is not set.</summary>
+    public IReadOnlyList<KrakenParameters> Objects(string name)
+    {
+        foreach (var (key, value) in _items)
+        {
+            if (key == name && value is KrakenParameters[] objects)
+            {
+                return objects;
+            }
+        }
+        return [];
+    }
+
     /// <summary>How many entries a list parameter holds (0 when it is not set).</summary>
     public int CountOf(string name)
     {

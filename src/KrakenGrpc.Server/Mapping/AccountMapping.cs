@@ -251,10 +251,6 @@ internal static class AccountMapping
     }
 
     // Kraken joins a list with commas: an empty entry or one holding a comma would change what it reads.
-    private static RequestValidation ListEntries(this RequestValidation validation, string field, IEnumerable<string> values) =>
-        validation.Check(values.All(value => !string.IsNullOrWhiteSpace(value) && !value.Contains(',', StringComparison.Ordinal)),
-            field, "entries must not be empty or contain a comma");
-
     private static RequestValidation UnixTime(this RequestValidation validation, string field, Timestamp? time) =>
         validation.Check(time is null || (time.Seconds > 0 && time.Nanos is >= 0 and < 1_000_000_000),
             field, "must be a valid time after 1970-01-01T00:00:00Z");
@@ -378,8 +374,8 @@ internal static class AccountMapping
             Terms = Text(position, "terms"),
             RolloverTime = UnixSeconds(position, "rollovertm"),
         };
-        mapped.MiscInfo.AddRange(TradeMapping.Words(position, "misc"));
-        mapped.OrderFlags.AddRange(TradeMapping.Words(position, "oflags").Select(KrakenVocabulary.OrderFlag.FromKraken));
+        mapped.MiscInfo.AddRange(Words(position, "misc"));
+        mapped.OrderFlags.AddRange(Words(position, "oflags").Select(KrakenVocabulary.OrderFlag.FromKraken));
         return mapped;
     }
 
@@ -507,14 +503,14 @@ internal static class AccountMapping
             AssetClass = Text(report, "aclass"),
             Asset = Text(report, "asset"),
         };
-        mapped.Fields.AddRange(TradeMapping.Words(report, "fields"));
+        mapped.Fields.AddRange(Words(report, "fields"));
         return mapped;
     }
 
     public static DeleteLedgersExportResponse ToDeleteLedgersExport(JsonElement result) => new()
     {
-        Deleted = TradeMapping.Flag(result, "delete"),
-        Canceled = TradeMapping.Flag(result, "cancel"),
+        Deleted = Flag(result, "delete"),
+        Canceled = Flag(result, "cancel"),
     };
 
     public static GetWebSocketsTokenResponse ToWebSocketsToken(JsonElement result) => new()

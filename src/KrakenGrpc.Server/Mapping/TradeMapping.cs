@@ -59,24 +59,4 @@ internal static class TradeMapping
         Fee = Text(entry, "fee"),
         Balance = Text(entry, "balance"),
     };
-
-    /// <summary>
-    /// The words of a list Kraken writes either as a comma-separated string (<c>misc</c>, <c>oflags</c>, export
-    /// <c>fields</c>) or as an array of strings (<c>ledgers</c>, <c>trades</c>); empty entries dropped, empty when absent.
-    /// </summary>
-    public static IEnumerable<string> Words(JsonElement parent, string name)
-    {
-        if (!parent.TryGetProperty(name, out var value))
-        {
-            return [];
-        }
-        var items = value.ValueKind == JsonValueKind.Array ? value.EnumerateArray().Select(Text).ToList() : [Text(value)];
-        return items
-            .SelectMany(item => item.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            .ToList();
-    }
-
-    /// <summary>A boolean Kraken writes as JSON <c>true</c>/<c>false</c> (or, defensively, as that text); false when absent.</summary>
-    public static bool Flag(JsonElement parent, string name) =>
-        string.Equals(Text(parent, name), "true", StringComparison.OrdinalIgnoreCase);
 }

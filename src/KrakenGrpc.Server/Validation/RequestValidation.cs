@@ -100,6 +100,11 @@ internal sealed class RequestValidation
         return this;
     }
 
+    /// <summary>Refuses list entries Kraken could not read back: empty ones, or ones holding its separator (a comma).</summary>
+    public RequestValidation ListEntries(string field, IEnumerable<string> values) =>
+        Check(values.All(value => !string.IsNullOrWhiteSpace(value) && !value.Contains(',', StringComparison.Ordinal)),
+            field, "entries must not be empty or contain a comma");
+
     /// <summary>Refuses two parameters that Kraken treats as alternatives when both are set.</summary>
     public RequestValidation NotBoth(string field, bool isSet, string otherField, bool otherIsSet)
     {

@@ -54,14 +54,14 @@ public partial class HostTests
     [Test]
     public void RpcOfALaterIssue_AnswersUnimplemented_WithAMessageNamingIt()
     {
-        var orders = new OrdersService.OrdersServiceClient(_gateway.Channel);
+        var funding = new FundingService.FundingServiceClient(_gateway.Channel);
 
-        var failure = Assert.ThrowsAsync<RpcException>(async () => await orders.GetOpenOrdersAsync(new GetOpenOrdersRequest()))!;
+        var failure = Assert.ThrowsAsync<RpcException>(async () => await funding.GetDepositMethodsAsync(new GetDepositMethodsRequest()))!;
 
         Assert.Multiple(() =>
         {
             Assert.That(failure.StatusCode, Is.EqualTo(StatusCode.Unimplemented));
-            Assert.That(failure.Status.Detail, Does.Contain("/kraken.spot.v1.OrdersService/GetOpenOrders").And.Contain("not implemented"));
+            Assert.That(failure.Status.Detail, Does.Contain("/kraken.spot.v1.FundingService/GetDepositMethods").And.Contain("not implemented"));
         });
     }
 

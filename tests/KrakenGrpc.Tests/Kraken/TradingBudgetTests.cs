@@ -126,4 +126,19 @@ public class TradingBudgetTests
             Assert.That(_budget.MayExceedOpenOrders(KrakenEndpoints.AddOrder, order), Is.False);
         });
     }
+
+    [Test]
+    public void BatchOrders_AreTrackedByTheClientIdsThatWereSent()
+    {
+        var sent = new KrakenParameters().Add("pair", "ETHUSD").Add("orders", new[]
+        {
+            new KrakenParameters().Add("cl_ord_id", "first"),
+            new KrakenParameters().Add("cl_ord_id", "second"),
+        });
+        _budget.Record(KrakenEndpoints.AddOrderBatch, sent, Json("""{"orders":[{"txid":"O11111-11111-111111"},{"txid":"O22222-22222-222222"}]}"""));
+
+        var charge = _budget.ChargeFor(KrakenEndpoints.CancelOrder, new KrakenParameters().Add("cl_ord_id", "second"));
+
+        Assert.That(charge, Is.EqualTo(("ETHUSD", 8.0)));
+    }
 }
