@@ -1,4 +1,6 @@
+using KrakenGrpc.Emulator.Accounts;
 using KrakenGrpc.Emulator.Endpoints;
+using KrakenGrpc.Emulator.Trading;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -25,17 +27,21 @@ public sealed class KrakenEmulator : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly CancellationTokenSource _stopping;
     private readonly Task _ticker;
+    private readonly MatchingEngine _engine;
     private int _disposed;
 
-    private KrakenEmulator(WebApplication app, CancellationTokenSource stopping, Task ticker, Uri baseAddress, EmulatorFaults faults, EmulatorRequestLog requests, EmulatedMarket market)
+    private KrakenEmulator(WebApplication app, CancellationTokenSource stopping, Task ticker, Uri baseAddress, EmulatorFaults faults, EmulatorRequestLog requests, EmulatedMarket market, EmulatedAccounts accounts, EmulatorStatistics statistics, MatchingEngine engine)
     {
         _app = app;
         _stopping = stopping;
         _ticker = ticker;
+        _engine = engine;
         BaseAddress = baseAddress;
         Faults = faults;
         Requests = requests;
         Market = market;
+        Accounts = accounts;
+        Statistics = statistics;
     }
 
     /// <summary>The address actually bound, with a trailing slash (e.g. http://127.0.0.1:54321/).</summary>
@@ -50,6 +56,12 @@ public sealed class KrakenEmulator : IAsyncDisposable
     /// <summary>The simulated market.</summary>
     public EmulatedMarket Market { get; }
 
+    /// <summary>The paper accounts behind the private endpoints, to read their state without HTTP.</summary>
+    public EmulatedAccounts Accounts { get; }
+
+    /// <summary>What the private endpoints refused, per API key (invalid nonces and signatures, rate limits).</summary>
+    public EmulatorStatistics Statistics { get; }
+
     /// <summary>Builds the market (a day of history), starts Kestrel and, unless disabled, the price ticker.</summary>
     public static async Task<KrakenEmulator> StartAsync(KrakenEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -60,12 +72,25 @@ public sealed class KrakenEmulator : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(options), "PriceTickInterval must be positive or Timeout.InfiniteTimeSpan.");
         }
 
-        var clock = TimeProvider.System;
+        ArgumentNullException.ThrowIfNull(options.TimeProvider);
+        var clock = options.TimeProvider;
         var market = new EmulatedMarket(options.Seed, clock);
         var faults = new EmulatorFaults();
         var requests = new EmulatorRequestLog();
         var table = new EndpointTable();
         new PublicEndpoints(market).Register(table);
+
+        // The private half: paper accounts, the matching engine (which every market step drives), and the
+        // endpoints behind the signature, nonce and rate-limit checks.
+        var statistics = new EmulatorStatistics();
+        var registry = new AccountRegistry(options.Accounts, market.Catalogue, clock, market.NowNs);
+        var engine = new MatchingEngine(market, registry, new AssetValuation(market), clock, statistics, options.EnforceRateLimits);
+        market.AfterStep = engine.Sweep;
+        var privateEndpoints = new PrivateEndpoints(market, registry, engine, statistics);
+        new AccountEndpoints(privateEndpoints).Register(table);
+        new TradingEndpoints(privateEndpoints, statistics).Register(table);
+        new ExportEndpoints(privateEndpoints, options.ExportProcessingTime).Register(table);
+        var accounts = new EmulatedAccounts(market, registry, engine);
 
         // An empty builder: no configuration files, environment variables or logging providers, so an emulator
         // embedded in a test run or in the gateway is not affected by, and does not print into, its host.
@@ -85,6 +110,7 @@ public sealed class KrakenEmulator : IAsyncDisposable
         catch
         {
             stopping.Dispose();
+            engine.Dispose();
             await app.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -96,7 +122,7 @@ public sealed class KrakenEmulator : IAsyncDisposable
             ? Task.CompletedTask
             : TickAsync(market, options.PriceTickInterval, clock, stopping.Token);
 
-        return new KrakenEmulator(app, stopping, ticker, baseAddress, faults, requests, market);
+        return new KrakenEmulator(app, stopping, ticker, baseAddress, faults, requests, market, accounts, statistics, engine);
     }
 
     /// <summary>Stops the ticker and Kestrel. Safe to call more than once.</summary>
@@ -111,6 +137,11 @@ public sealed class KrakenEmulator : IAsyncDisposable
         await _ticker.ConfigureAwait(false);
         await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        lock (Market.Gate)
+        {
+            _engine.Dispose();
+        }
+
         _stopping.Dispose();
     }
 

@@ -16,4 +16,26 @@ public sealed class KrakenEmulatorOptions
 
     /// <summary>Seed of the random walk: the same seed gives the same sequence of prices.</summary>
     public int Seed { get; set; } = 42;
+
+    /// <summary>
+    /// The paper accounts that private calls (<c>/0/private/*</c>) authenticate against, one per API key. When the
+    /// list is empty the emulator creates one sandbox account with <see cref="EmulatedAccountOptions.SandboxApiKey"/>
+    /// and <see cref="EmulatedAccountOptions.SandboxApiSecret"/> and generous balances.
+    /// </summary>
+    public IList<EmulatedAccountOptions> Accounts { get; } = new List<EmulatedAccountOptions>();
+
+    /// <summary>
+    /// Whether Kraken's rate limits apply: the REST call counter per key, the trading counter per key and pair, and
+    /// the open-order cap per pair (protocol.md §8). Off, nothing is ever refused for rate.
+    /// </summary>
+    public bool EnforceRateLimits { get; set; } = true;
+
+    /// <summary>
+    /// The clock of the rate counters, the dead man's switch, order deadlines and export processing (and of the
+    /// market's wall-clock time). Tests pass a FakeTimeProvider to decide exactly how much time passes.
+    /// </summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>How long an export (AddExport) stays "Queued" before it is "Processed" and can be retrieved.</summary>
+    public TimeSpan ExportProcessingTime { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -79,7 +79,7 @@ internal sealed class EmulatorPipeline(
             response = new EndpointResponse(StatusCodes.Status200OK, response.Body[..Math.Max(1, response.Body.Length / 2)]);
         }
 
-        await WriteAsync(context, response, JsonContentType).ConfigureAwait(false);
+        await WriteAsync(context, response, response.ContentType ?? JsonContentType).ConfigureAwait(false);
     }
 
     private EndpointResponse Dispatch(EmulatorRequest request)

@@ -11,14 +11,20 @@ internal sealed record EmulatorRequest(
     ReadOnlyMemory<byte> Body,
     IHeaderDictionary Headers);
 
-/// <summary>An answer: HTTP status and the exact body bytes (JSON unless a fault says otherwise).</summary>
-internal readonly record struct EndpointResponse(int StatusCode, byte[] Body)
+/// <summary>
+/// An answer: HTTP status and the exact body bytes; JSON unless <paramref name="ContentType"/> says otherwise
+/// (RetrieveExport's zip is <c>application/octet-stream</c>).
+/// </summary>
+internal readonly record struct EndpointResponse(int StatusCode, byte[] Body, string? ContentType = null)
 {
     /// <summary>HTTP 200 with Kraken's success envelope.</summary>
     public static EndpointResponse Ok(byte[] body) => new(StatusCodes.Status200OK, body);
 
     /// <summary>HTTP 200 with Kraken's error envelope: how Kraken reports a rejected request.</summary>
     public static EndpointResponse KrakenError(string error) => new(StatusCodes.Status200OK, KrakenJson.Errors(error));
+
+    /// <summary>HTTP 200 with raw bytes of another type (a zip archive).</summary>
+    public static EndpointResponse Binary(byte[] body, string contentType) => new(StatusCodes.Status200OK, body, contentType);
 }
 
 internal delegate EndpointResponse EndpointHandler(EmulatorRequest request);
@@ -33,6 +39,9 @@ internal sealed class EndpointTable
 
     /// <summary>A public endpoint: GET with a query string, and POST with a form body as Kraken also accepts.</summary>
     public void MapPublic(string path, EndpointHandler handler) => Map(path, handler, HttpMethods.Get, HttpMethods.Post);
+
+    /// <summary>A private endpoint: POST only, as Kraken requires for every signed call.</summary>
+    public void MapPrivate(string path, EndpointHandler handler) => Map(path, handler, HttpMethods.Post);
 
     public void Map(string path, EndpointHandler handler, params string[] methods) =>
         _rows.Add(path, (new HashSet<string>(methods, StringComparer.OrdinalIgnoreCase), handler));

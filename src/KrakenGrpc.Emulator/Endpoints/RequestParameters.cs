@@ -33,6 +33,12 @@ internal sealed class RequestParameters
         return parameters;
     }
 
+    /// <summary>
+    /// Every parameter as text: form values decoded, JSON strings unquoted, other JSON values (numbers, booleans,
+    /// arrays, objects) as their raw JSON text.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Values => _values;
+
     /// <summary>The value, or null when the parameter is absent.</summary>
     public string? this[string name] => _values.GetValueOrDefault(name);
 

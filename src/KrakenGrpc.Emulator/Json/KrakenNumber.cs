@@ -30,6 +30,21 @@ internal static class KrakenNumber
         return seconds.ToString(CultureInfo.InvariantCulture) + "." + fraction;
     }
 
+    /// <summary>
+    /// Unix seconds with four decimals, as Kraken writes the times of private records (an order's <c>opentm</c>, a
+    /// trade's or ledger entry's <c>time</c>: 1688666559.8974); the digits beyond are cut, not rounded, so a time
+    /// never moves into the next second.
+    /// </summary>
+    public static string UnixSeconds4(long unixNanoseconds)
+    {
+        var seconds = Math.DivRem(unixNanoseconds, 1_000_000_000L, out var nanos);
+        return seconds.ToString(CultureInfo.InvariantCulture) + "." + (nanos / 100_000).ToString("D4", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>RFC 3339 UTC to the second ("2023-03-24T17:41:56Z"), the form of CancelAllOrdersAfter's times.</summary>
+    public static string Rfc3339Seconds(long unixNanoseconds) =>
+        DateTime.UnixEpoch.AddTicks(unixNanoseconds / 100).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
     /// <summary>ISO 8601 UTC with microseconds, the form of the transparency endpoints (2024-05-30T12:34:56.123456Z).</summary>
     public static string IsoMicroseconds(long unixNanoseconds) =>
         DateTime.UnixEpoch.AddTicks(unixNanoseconds / 100).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);

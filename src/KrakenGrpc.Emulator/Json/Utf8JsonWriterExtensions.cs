@@ -21,4 +21,21 @@ internal static class Utf8JsonWriterExtensions
     /// <summary>A unix time with its fraction as a JSON number (a public trade's time).</summary>
     public static void WriteUnixSecondsNumber(this Utf8JsonWriter writer, long unixNanoseconds) =>
         writer.WriteRawValue(KrakenNumber.UnixSecondsWithFraction(unixNanoseconds), skipInputValidation: true);
+
+    /// <summary>A property holding unix seconds with four decimals as a JSON number (an order's <c>opentm</c>).</summary>
+    public static void WriteUnixTime(this Utf8JsonWriter writer, string propertyName, long unixNanoseconds)
+    {
+        writer.WritePropertyName(propertyName);
+        writer.WriteRawValue(KrakenNumber.UnixSeconds4(unixNanoseconds), skipInputValidation: true);
+    }
+
+    /// <summary>
+    /// A property whose value is a decimal written as a JSON number padded to <paramref name="decimals"/> places, for
+    /// the few amounts Kraken's examples show as numbers (BalanceEx).
+    /// </summary>
+    public static void WriteFixedNumber(this Utf8JsonWriter writer, string propertyName, decimal value, int decimals)
+    {
+        writer.WritePropertyName(propertyName);
+        writer.WriteRawValue(KrakenNumber.Fixed(value, decimals), skipInputValidation: true);
+    }
 }

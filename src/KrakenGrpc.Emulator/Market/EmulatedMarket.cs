@@ -81,6 +81,9 @@ public sealed class EmulatedMarket
 
     internal MarketCatalogue Catalogue { get; }
 
+    /// <summary>Runs inside the gate after each live step (not the start-up history): the matching engine's sweep.</summary>
+    internal Action? AfterStep { get; set; }
+
     internal long NowNs
     {
         get
@@ -120,6 +123,9 @@ public sealed class EmulatedMarket
                 var earliest = (_lastEventSecond + 1) * NanosPerSecond;
                 RunStep(Math.Max(WallNs(), earliest), reshapeBook: true);
                 _stepCount++;
+
+                // Resting paper orders see every step: the matching engine fills, triggers and expires them here.
+                AfterStep?.Invoke();
             }
         }
     }

@@ -14,6 +14,9 @@ internal static class KrakenIds
     /// <summary>The public trade id PostTrade shows for trade <paramref name="tradeId"/> of <paramref name="pairKey"/>.</summary>
     public static string Trade(string pairKey, long tradeId) => Make('T', Fnv1a(pairKey), (ulong)tradeId);
 
+    /// <summary>A stable 64-bit scope for ids derived from <paramref name="text"/> (an API key, a pair key).</summary>
+    public static ulong Scope(string text) => Fnv1a(text);
+
     public static string Make(char type, ulong scope, ulong sequence)
     {
         var high = SplitMix(scope ^ SplitMix(sequence));
