@@ -11,6 +11,13 @@ namespace KrakenGrpc.Kraken.Lanes;
 /// </summary>
 public sealed class DecayingCounter(double maximum, double decayPerSecond, TimeProvider time)
 {
+    /// <summary>
+    /// Added to every wait. Kraken starts decaying a call's cost when the call arrives, which is later than the moment
+    /// it was booked here by however long it queued and travelled; without a margin a call sent the instant the model
+    /// says it fits can arrive a hair over Kraken's maximum.
+    /// </summary>
+    public static readonly TimeSpan Margin = TimeSpan.FromMilliseconds(250);
+
     private readonly Lock _lock = new();
     private double _value;
     private long _updatedAt = time.GetTimestamp();
@@ -40,7 +47,7 @@ public sealed class DecayingCounter(double maximum, double decayPerSecond, TimeP
         {
             var value = Decayed();
             var excess = value + cost - maximum;
-            wait = excess <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(excess / decayPerSecond);
+            wait = excess <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(excess / decayPerSecond) + Margin;
             if (wait > patience)
             {
                 return false;

@@ -43,7 +43,11 @@ public static class KrakenServiceCollectionExtensions
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 AutomaticDecompression = DecompressionMethods.All,
                 EnableMultipleHttp2Connections = true,
-            });
+            })
+            // The factory's default request logging redacts header values in the message but keeps them in the
+            // structured state, where a JSON or OpenTelemetry log sink would print API-Key and API-Sign. KrakenClient
+            // logs what matters (endpoint, status, failure) itself.
+            .RemoveAllLoggers();
 
         // Outermost: read retries. Then signing (budget, turn, nonce, signature) once per attempt. Innermost: the
         // per-attempt timeout, which covers the exchange with Kraken only, not the wait for budget or turn.

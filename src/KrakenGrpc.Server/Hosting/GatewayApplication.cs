@@ -2,6 +2,7 @@ using KrakenGrpc.Emulator;
 using KrakenGrpc.Kraken.Transport;
 using KrakenGrpc.Server.Errors;
 using KrakenGrpc.Server.Services;
+using KrakenGrpc.Server.Streaming;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace KrakenGrpc.Server.Hosting;
@@ -29,10 +30,17 @@ public static partial class GatewayApplication
         {
             sandbox = await KrakenEmulator.StartAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             builder.Configuration[$"{KrakenOptions.Section}:BaseUrl"] = sandbox.BaseAddress.ToString();
+            // The sandbox's paper account stands in for the default account unless one is configured.
+            if (string.IsNullOrWhiteSpace(builder.Configuration[$"{KrakenOptions.Section}:ApiKey"]))
+            {
+                builder.Configuration[$"{KrakenOptions.Section}:ApiKey"] = EmulatedAccountOptions.SandboxApiKey;
+                builder.Configuration[$"{KrakenOptions.Section}:ApiSecret"] = EmulatedAccountOptions.SandboxApiSecret;
+            }
         }
 
         builder.Services.AddKrakenRestCore(builder.Configuration);
         builder.Services.AddTransient<KrakenCalls>();
+        builder.Services.AddMarketDataHub(builder.Configuration);
         builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<KrakenErrorInterceptor>());
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck("kraken-gateway", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());

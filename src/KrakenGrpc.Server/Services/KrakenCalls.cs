@@ -68,10 +68,18 @@ internal sealed class KrakenCalls(KrakenClient client, KrakenAccounts accounts)
         {
             context.ResponseTrailers.Add(WarningTrailer, warning);
         }
+        return Read(endpoint, response.Result, map);
+    }
 
+    /// <summary>
+    /// Maps a result; a value of another JSON kind than Kraken documents becomes an unreadable answer (INTERNAL)
+    /// naming the endpoint, never a crash. Unary calls and stream pollers read results through here.
+    /// </summary>
+    public static TResponse Read<TResponse>(KrakenEndpoint endpoint, JsonElement result, Func<JsonElement, TResponse> map)
+    {
         try
         {
-            return map(response.Result);
+            return map(result);
         }
         catch (KrakenException e) when (e.Endpoint.Length == 0)
         {
