@@ -2,14 +2,16 @@ using Grpc.Core;
 using KrakenGrpc.Contracts.Spot.V1;
 using KrakenGrpc.Kraken.Catalogue;
 using KrakenGrpc.Server.Mapping;
+using KrakenGrpc.Server.Streaming;
 
 namespace KrakenGrpc.Server.Services;
 
 /// <summary>
-/// Market data: each RPC is one catalogued Kraken call with its request and result mappings. All are public except
-/// GetLevel3, which is signed for the calling account.
+/// Market data: each unary RPC is one catalogued Kraken call with its request and result mappings. All are public
+/// except GetLevel3, which is signed for the calling account. Each streaming RPC is a subscription to the hub's poller
+/// of its request, written to the client by one loop.
 /// </summary>
-internal sealed class MarketDataService(KrakenCalls kraken) : Contracts.Spot.V1.MarketDataService.MarketDataServiceBase
+internal sealed class MarketDataService(KrakenCalls kraken, MarketDataHub hub) : Contracts.Spot.V1.MarketDataService.MarketDataServiceBase
 {
     public override Task<GetServerTimeResponse> GetServerTime(GetServerTimeRequest request, ServerCallContext context) =>
         kraken.PublicAsync(KrakenEndpoints.Time, new(), MarketDataMapping.ToServerTime, context);
@@ -49,4 +51,33 @@ internal sealed class MarketDataService(KrakenCalls kraken) : Contracts.Spot.V1.
 
     public override Task<GetLevel3Response> GetLevel3(GetLevel3Request request, ServerCallContext context) =>
         kraken.PrivateAsync(KrakenEndpoints.Level3, MarketDataMapping.Parameters(request), MarketDataMapping.ToLevel3, context);
+
+    public override Task StreamTicker(StreamTickerRequest request, IServerStreamWriter<StreamTickerResponse> responseStream, ServerCallContext context) =>
+        WriteAllAsync(hub.Subscribe(MarketDataStreams.Ticker(request), context.CancellationToken), responseStream, context);
+
+    public override Task StreamOrderBook(StreamOrderBookRequest request, IServerStreamWriter<StreamOrderBookResponse> responseStream, ServerCallContext context) =>
+        WriteAllAsync(hub.Subscribe(MarketDataStreams.OrderBook(request), context.CancellationToken), responseStream, context);
+
+    public override Task StreamCandles(StreamCandlesRequest request, IServerStreamWriter<StreamCandlesResponse> responseStream, ServerCallContext context) =>
+        WriteAllAsync(hub.Subscribe(MarketDataStreams.Candles(request), context.CancellationToken), responseStream, context);
+
+    public override Task StreamTrades(StreamTradesRequest request, IServerStreamWriter<StreamTradesResponse> responseStream, ServerCallContext context) =>
+        WriteAllAsync(hub.Subscribe(MarketDataStreams.Trades(request), context.CancellationToken), responseStream, context);
+
+    public override Task StreamSpreads(StreamSpreadsRequest request, IServerStreamWriter<StreamSpreadsResponse> responseStream, ServerCallContext context) =>
+        WriteAllAsync(hub.Subscribe(MarketDataStreams.Spreads(request), context.CancellationToken), responseStream, context);
+
+    /// <summary>
+    /// The one writer of a stream. A subscription only completes when the gateway shuts down; the client then gets
+    /// UNAVAILABLE, the status that tells gRPC clients to reconnect. Kraken failures leave as exceptions, which the
+    /// error interceptor turns into statuses.
+    /// </summary>
+    private static async Task WriteAllAsync<T>(IAsyncEnumerable<T> updates, IServerStreamWriter<T> responseStream, ServerCallContext context)
+    {
+        await foreach (var update in updates.ConfigureAwait(false))
+        {
+            await responseStream.WriteAsync(update, context.CancellationToken).ConfigureAwait(false);
+        }
+        throw new RpcException(new Status(StatusCode.Unavailable, "The gateway is shutting down; reconnect to resume the stream."));
+    }
 }
