@@ -148,6 +148,21 @@ public static class KrakenErrorTable
     /// <summary>An order would exceed Kraken's open-orders cap on its pair (checked against Kraken's own list first).</summary>
     public static readonly KrakenErrorClass OpenOrdersCapReached = new(StatusCode.ResourceExhausted, "OPEN_ORDERS_LIMIT_EXCEEDED");
 
+    /// <summary>An OAuth call without the gateway's client registration (<c>Kraken:OAuth:ClientId</c>) configured.</summary>
+    public static readonly KrakenErrorClass OAuthNotConfigured = new(StatusCode.FailedPrecondition, "OAUTH_NOT_CONFIGURED");
+
+    /// <summary>An OAuth call for a user without the user's access token in the request.</summary>
+    public static readonly KrakenErrorClass OAuthTokenMissing = new(StatusCode.Unauthenticated, "OAUTH_TOKEN_MISSING");
+
+    /// <summary>Kraken's OAuth server refused the grant or request (RFC 6749 <c>invalid_grant</c>, <c>invalid_request</c>...).</summary>
+    public static readonly KrakenErrorClass OAuthRefused = new(StatusCode.InvalidArgument, "OAUTH_REFUSED");
+
+    /// <summary>Kraken's OAuth server did not accept the token or the gateway's client credentials (HTTP 401).</summary>
+    public static readonly KrakenErrorClass OAuthUnauthenticated = new(StatusCode.Unauthenticated, "OAUTH_UNAUTHENTICATED");
+
+    /// <summary>The token lacks the scope the call needs (HTTP 403).</summary>
+    public static readonly KrakenErrorClass OAuthForbidden = new(StatusCode.PermissionDenied, "OAUTH_INSUFFICIENT_SCOPE");
+
     /// <summary>Classifies one Kraken error string (<c>EOrder:Insufficient funds</c>).</summary>
     public static KrakenErrorClass Classify(string krakenError, DateTimeOffset now)
     {

@@ -54,6 +54,16 @@ public sealed class KrakenParameters : IEnumerable<KeyValuePair<string, object>>
         return this;
     }
 
+    /// <summary>
+    /// Adds a list that is sent even when empty: for parameters where an empty list means "clear" rather than
+    /// "leave unchanged" (a Fast API key's IP allowlist).
+    /// </summary>
+    public KrakenParameters AddEvenIfEmpty(string name, IReadOnlyCollection<string> values)
+    {
+        _items.Add(new(name, values.ToArray()));
+        return this;
+    }
+
     /// <summary>Adds a nested object: <c>close[price]=...</c> in form encoding, an object in JSON. Null or empty is not sent.</summary>
     public KrakenParameters Add(string name, KrakenParameters? nested)
     {

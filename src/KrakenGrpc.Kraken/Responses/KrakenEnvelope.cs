@@ -51,6 +51,47 @@ public static class KrakenEnvelope
     }
 
     /// <summary>
+    /// Parses an OAuth answer. These are not Kraken envelopes: the token exchange answers the token object itself,
+    /// the user calls wrap theirs in <c>result</c>. An <c>error</c> array, if Kraken sends one, still fails the call.
+    /// </summary>
+    public static KrakenResponse ParseOAuth(string endpoint, ReadOnlyMemory<byte> body, TimeProvider time)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException e)
+        {
+            throw Unreadable(endpoint, "is not JSON", e);
+        }
+
+        try
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw Unreadable(endpoint, "is not a JSON object");
+            }
+            var (errors, warnings) = root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Array
+                ? ReadMessages(endpoint, root)
+                : ([], []);
+            if (errors.Count > 0)
+            {
+                throw Refused(endpoint, errors, time);
+            }
+
+            var response = new KrakenResponse(document, root.TryGetProperty("result", out var result) ? result : root, warnings);
+            document = null!;
+            return response;
+        }
+        finally
+        {
+            document?.Dispose();
+        }
+    }
+
+    /// <summary>
     /// The error entries of a body, read without parsing the result: Kraken writes <c>error</c> first, so this stops
     /// after a few bytes of a large answer. Used where only the errors matter (deciding a retry, reading a non-200
     /// answer). Returns an empty list for anything that is not an envelope with errors.

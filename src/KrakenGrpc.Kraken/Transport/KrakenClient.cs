@@ -6,6 +6,7 @@ using KrakenGrpc.Kraken.Requests;
 using KrakenGrpc.Kraken.Responses;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using System.Text.Json;
 using Polly.Timeout;
 
 namespace KrakenGrpc.Kraken.Transport;
@@ -95,6 +96,85 @@ public sealed partial class KrakenClient(HttpClient http, IOptions<KrakenOptions
             }
             using var envelope = KrakenEnvelope.Parse(endpoint.Name, body, time);
             throw new KrakenException(KrakenErrorTable.UnreadableResponse, endpoint.Name, $"Kraken answered {endpoint.Name} with JSON instead of a file.");
+        }
+    }
+
+    /// <summary>
+    /// Calls a Kraken Connect (OAuth) endpoint: the token exchange with the gateway's client credentials (HTTP Basic),
+    /// or a user's call with that user's access token (Bearer). Neither credential is logged or echoed.
+    /// </summary>
+    public async Task<KrakenResponse> SendOAuthAsync(KrakenEndpoint endpoint, KrakenParameters parameters, string? accessToken, CancellationToken cancellationToken)
+    {
+        var oauth = options.Value.OAuth;
+        var address = (oauth.BaseUrl?.ToString().TrimEnd('/') ?? _baseAddress) + endpoint.Path;
+        using var request = endpoint.Encoding switch
+        {
+            BodyEncoding.Query => new HttpRequestMessage(endpoint.Method, parameters.Count > 0 ? address + "?" + KrakenRequestEncoder.EncodeForm(parameters) : address),
+            BodyEncoding.Form => new HttpRequestMessage(endpoint.Method, address)
+            {
+                Content = new StringContent(KrakenRequestEncoder.EncodeForm(parameters), System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"),
+            },
+            _ => new HttpRequestMessage(endpoint.Method, address)
+            {
+                Content = new ByteArrayContent(KrakenRequestEncoder.EncodeJson(parameters)) { Headers = { ContentType = new("application/json") } },
+            },
+        };
+        request.Options.Set(KrakenRequestOptions.Endpoint, endpoint);
+        request.Headers.Authorization = endpoint.Auth switch
+        {
+            EndpointAuth.OAuthClient when !string.IsNullOrWhiteSpace(oauth.ClientId) =>
+                new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{oauth.ClientId}:{oauth.ClientSecret}"))),
+            EndpointAuth.OAuthClient => throw new KrakenException(KrakenErrorTable.OAuthNotConfigured, endpoint.Name,
+                "The gateway has no Kraken Connect client configured: set Kraken:OAuth:ClientId (and ClientSecret for a confidential client)."),
+            EndpointAuth.OAuthBearer when !string.IsNullOrWhiteSpace(accessToken) => new("Bearer", accessToken.Trim()),
+            EndpointAuth.OAuthBearer => throw new KrakenException(KrakenErrorTable.OAuthTokenMissing, endpoint.Name,
+                "This call acts for a Kraken user: send the user's OAuth access token in the 'kraken-oauth-token' metadata."),
+            _ => throw new ArgumentException($"{endpoint.Name} is not an OAuth endpoint.", nameof(endpoint)),
+        };
+
+        using var response = await ExchangeAsync(endpoint, request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw OAuthFailure(endpoint, (int)response.StatusCode, body);
+        }
+        return KrakenEnvelope.ParseOAuth(endpoint.Name, body, time);
+    }
+
+    // RFC 6749 errors: {"error":"invalid_grant","error_description":"..."} with a 4xx status.
+    private KrakenException OAuthFailure(KrakenEndpoint endpoint, int status, byte[] body)
+    {
+        var (error, description) = OAuthError(body);
+        if (error is null)
+        {
+            return FailedStatus(endpoint, status, body);
+        }
+        LogFailedStatus(logger, endpoint.Name, status);
+        var errorClass = status switch
+        {
+            401 => KrakenErrorTable.OAuthUnauthenticated,
+            403 => KrakenErrorTable.OAuthForbidden,
+            429 => KrakenErrorTable.UpstreamTooManyRequests,
+            >= 500 => KrakenErrorTable.UpstreamServerError,
+            _ => KrakenErrorTable.OAuthRefused,
+        };
+        var text = description is null ? error : $"{error}: {description}";
+        return new KrakenException(errorClass, endpoint.Name, $"Kraken's OAuth server refused {endpoint.Name} (HTTP {status}): {text}", [text]);
+    }
+
+    private static (string? Error, string? Description) OAuthError(byte[] body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String
+                ? (error.GetString(), root.TryGetProperty("error_description", out var description) && description.ValueKind == JsonValueKind.String ? description.GetString() : null)
+                : (null, null);
+        }
+        catch (JsonException)
+        {
+            return (null, null);
         }
     }
 

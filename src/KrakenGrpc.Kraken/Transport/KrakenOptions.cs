@@ -44,11 +44,27 @@ public sealed class KrakenOptions : KrakenAccountOptions
     /// <summary>More accounts by name, chosen per call with the <c>kraken-account</c> metadata.</summary>
     public Dictionary<string, KrakenAccountOptions> Accounts { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The gateway's Kraken Connect (OAuth) client, for the token exchange.</summary>
+    public KrakenOAuthOptions OAuth { get; set; } = new();
+
     /// <summary>How long one attempt may wait for Kraken before it counts as timed out.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How many times a read is retried after a transient failure (writes never are).</summary>
     public int MaxReadRetries { get; set; } = 2;
+}
+
+/// <summary>The <c>Kraken:OAuth</c> section: the gateway's registration as a Kraken Connect client.</summary>
+public sealed class KrakenOAuthOptions
+{
+    /// <summary>The OAuth client id Kraken issued to this application.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The (decrypted) client secret; empty for a public client. Never logged.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>Where <c>/oauth/*</c> lives; <c>Kraken:BaseUrl</c> when unset (Kraken serves both from one host).</summary>
+    public Uri? BaseUrl { get; set; }
 }
 
 /// <summary>Checks the <c>Kraken</c> section at start-up so a bad setting stops the process, not a later call.</summary>
@@ -68,6 +84,11 @@ public sealed class KrakenOptionsValidator : IValidateOptions<KrakenOptions>
         if (options.MaxReadRetries is < 0 or > 10)
         {
             failures.Add($"{KrakenOptions.Section}:MaxReadRetries must be between 0 and 10.");
+        }
+
+        if (options.OAuth.BaseUrl is { } oauthBase && (!oauthBase.IsAbsoluteUri || (oauthBase.Scheme != Uri.UriSchemeHttps && oauthBase.Scheme != Uri.UriSchemeHttp)))
+        {
+            failures.Add($"{KrakenOptions.Section}:OAuth:BaseUrl must be an absolute http or https address.");
         }
 
         CheckAccount(KrakenOptions.Section, options, failures);

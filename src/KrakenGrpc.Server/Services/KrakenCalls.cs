@@ -23,6 +23,9 @@ internal sealed class KrakenCalls(KrakenClient client, KrakenAccounts accounts)
     // Well under gRPC's default 4 MB message limit, large enough to keep the number of messages small.
     private const int DownloadChunkBytes = 64 * 1024;
 
+    /// <summary>Request metadata carrying a Kraken user's OAuth access token (kept apart from <c>authorization</c>).</summary>
+    public const string OAuthTokenHeader = "kraken-oauth-token";
+
     /// <summary>Trailer carrying each <c>W</c> warning Kraken attached to a successful answer.</summary>
     public const string WarningTrailer = "kraken-warning";
 
@@ -37,6 +40,18 @@ internal sealed class KrakenCalls(KrakenClient client, KrakenAccounts accounts)
         KrakenEndpoint endpoint, KrakenParameters parameters, Func<JsonElement, TResponse> map, ServerCallContext context)
     {
         using var response = await client.SendPrivateAsync(endpoint, parameters, AccountOf(context), DeadlineOf(context), context.CancellationToken).ConfigureAwait(false);
+        return MapResult(endpoint, response, map, context);
+    }
+
+    /// <summary>
+    /// Calls a Kraken Connect (OAuth) endpoint. User calls carry the user's access token from the
+    /// <c>kraken-oauth-token</c> metadata; the token exchange uses the gateway's own client credentials.
+    /// </summary>
+    public async Task<TResponse> OAuthAsync<TResponse>(
+        KrakenEndpoint endpoint, KrakenParameters parameters, Func<JsonElement, TResponse> map, ServerCallContext context)
+    {
+        var token = endpoint.Auth == EndpointAuth.OAuthBearer ? context.RequestHeaders.GetValue(OAuthTokenHeader) : null;
+        using var response = await client.SendOAuthAsync(endpoint, parameters, token, context.CancellationToken).ConfigureAwait(false);
         return MapResult(endpoint, response, map, context);
     }
 

@@ -139,11 +139,22 @@ internal sealed class RequestValidation
     /// <summary>Throws the INVALID_ARGUMENT status when any check failed; does nothing otherwise.</summary>
     public void ThrowIfInvalid()
     {
-        if (_problems.FieldViolations.Count == 0)
+        if (_problems.FieldViolations.Count > 0)
         {
-            return;
+            throw ToException();
         }
+    }
 
+    /// <summary>The INVALID_ARGUMENT status for a single problem, for code paths that cannot go on.</summary>
+    public static RpcException Refusal(string field, string description)
+    {
+        var validation = new RequestValidation();
+        validation.Add(field, description);
+        return validation.ToException();
+    }
+
+    private RpcException ToException()
+    {
         var summary = string.Join("; ", _problems.FieldViolations.Select(v => $"{v.Field} {v.Description}"));
         var status = new Google.Rpc.Status
         {
@@ -155,7 +166,7 @@ internal sealed class RequestValidation
                 Any.Pack(_problems),
             },
         };
-        throw status.ToRpcException();
+        return status.ToRpcException();
     }
 
     private void Add(string field, string description) =>
