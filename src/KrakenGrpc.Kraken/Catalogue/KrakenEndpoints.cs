@@ -57,6 +57,12 @@ public static class KrakenEndpoints
     // Funding and subaccounts: money moves, so every write is sent at most once.
     public static readonly KrakenEndpoint DepositMethods = PrivateRead("DepositMethods");
     public static readonly KrakenEndpoint DepositAddresses = PrivateRead("DepositAddresses");
+
+    /// <summary>
+    /// DepositAddresses with <c>new=true</c>: the same endpoint, but it creates an address on Kraken's side, so it is a
+    /// write and a lost answer is never re-sent. Not a separate endpoint, so not in <see cref="All"/>.
+    /// </summary>
+    public static readonly KrakenEndpoint NewDepositAddress = DepositAddresses with { Writes = true };
     public static readonly KrakenEndpoint DepositStatus = PrivateRead("DepositStatus");
     public static readonly KrakenEndpoint WithdrawMethods = PrivateRead("WithdrawMethods");
     public static readonly KrakenEndpoint WithdrawAddresses = PrivateRead("WithdrawAddresses");

@@ -9,7 +9,6 @@ namespace KrakenGrpc.Server.Errors;
 /// <summary>
 /// Turns failures of the Kraken core into rich gRPC statuses (<c>google.rpc.Status</c> with <c>ErrorInfo</c> carrying
 /// Kraken's original text and <c>RetryInfo</c> where waiting helps), so no service method handles errors itself.
-/// Also gives the framework's bare UNIMPLEMENTED a message saying which RPC is not built yet.
 /// </summary>
 internal sealed partial class KrakenErrorInterceptor(ILogger<KrakenErrorInterceptor> logger) : Interceptor
 {
@@ -44,18 +43,12 @@ internal sealed partial class KrakenErrorInterceptor(ILogger<KrakenErrorIntercep
 
     private RpcException? Translate(Exception exception, ServerCallContext context)
     {
-        switch (exception)
+        if (exception is not KrakenException kraken)
         {
-            case KrakenException kraken:
-                LogKrakenFailure(logger, context.Method, kraken.Endpoint, kraken.ErrorClass.Reason, kraken.ErrorClass.Code);
-                return ToRpcException(kraken);
-            case RpcException { StatusCode: StatusCode.Unimplemented } unimplemented when string.IsNullOrEmpty(unimplemented.Status.Detail):
-                return new RpcException(new Grpc.Core.Status(
-                    StatusCode.Unimplemented,
-                    $"{context.Method} is part of the contract but not implemented by this gateway version yet; see the README's coverage table."));
-            default:
-                return null;
+            return null;
         }
+        LogKrakenFailure(logger, context.Method, kraken.Endpoint, kraken.ErrorClass.Reason, kraken.ErrorClass.Code);
+        return ToRpcException(kraken);
     }
 
     /// <summary>The rich status for a Kraken core failure.</summary>

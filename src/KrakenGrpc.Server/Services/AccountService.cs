@@ -2,6 +2,7 @@ using Grpc.Core;
 using KrakenGrpc.Contracts.Spot.V1;
 using KrakenGrpc.Kraken.Catalogue;
 using KrakenGrpc.Server.Mapping;
+using KrakenGrpc.Server.Streaming;
 
 namespace KrakenGrpc.Server.Services;
 
@@ -9,7 +10,7 @@ namespace KrakenGrpc.Server.Services;
 /// Account data: balances, positions, trade and ledger history, exports, API key info, subaccounts. Each RPC is one
 /// catalogued private Kraken call, signed for the account the caller names, with its request and result mappings.
 /// </summary>
-internal sealed class AccountService(KrakenCalls kraken) : Contracts.Spot.V1.AccountService.AccountServiceBase
+internal sealed class AccountService(KrakenCalls kraken, MarketDataHub hub) : Contracts.Spot.V1.AccountService.AccountServiceBase
 {
     public override Task<GetAccountBalanceResponse> GetAccountBalance(GetAccountBalanceRequest request, ServerCallContext context) =>
         kraken.PrivateAsync(KrakenEndpoints.Balance, AccountMapping.Parameters(request), AccountMapping.ToAccountBalance, context);
@@ -64,4 +65,7 @@ internal sealed class AccountService(KrakenCalls kraken) : Contracts.Spot.V1.Acc
 
     public override Task GetLedgersExport(GetLedgersExportRequest request, IServerStreamWriter<GetLedgersExportResponse> responseStream, ServerCallContext context) =>
         kraken.DownloadAsync(KrakenEndpoints.RetrieveExport, AccountMapping.Parameters(request), chunk => new GetLedgersExportResponse { Chunk = chunk }, responseStream, context);
+
+    public override Task StreamBalances(StreamBalancesRequest request, IServerStreamWriter<StreamBalancesResponse> responseStream, ServerCallContext context) =>
+        StreamWriting.WriteAllAsync(hub.Subscribe(AccountStreams.Balances(request, kraken.AccountOf(context)), context.CancellationToken), responseStream, context);
 }

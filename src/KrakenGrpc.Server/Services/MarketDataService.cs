@@ -53,31 +53,17 @@ internal sealed class MarketDataService(KrakenCalls kraken, MarketDataHub hub) :
         kraken.PrivateAsync(KrakenEndpoints.Level3, MarketDataMapping.Parameters(request), MarketDataMapping.ToLevel3, context);
 
     public override Task StreamTicker(StreamTickerRequest request, IServerStreamWriter<StreamTickerResponse> responseStream, ServerCallContext context) =>
-        WriteAllAsync(hub.Subscribe(MarketDataStreams.Ticker(request), context.CancellationToken), responseStream, context);
+        StreamWriting.WriteAllAsync(hub.Subscribe(MarketDataStreams.Ticker(request), context.CancellationToken), responseStream, context);
 
     public override Task StreamOrderBook(StreamOrderBookRequest request, IServerStreamWriter<StreamOrderBookResponse> responseStream, ServerCallContext context) =>
-        WriteAllAsync(hub.Subscribe(MarketDataStreams.OrderBook(request), context.CancellationToken), responseStream, context);
+        StreamWriting.WriteAllAsync(hub.Subscribe(MarketDataStreams.OrderBook(request), context.CancellationToken), responseStream, context);
 
     public override Task StreamCandles(StreamCandlesRequest request, IServerStreamWriter<StreamCandlesResponse> responseStream, ServerCallContext context) =>
-        WriteAllAsync(hub.Subscribe(MarketDataStreams.Candles(request), context.CancellationToken), responseStream, context);
+        StreamWriting.WriteAllAsync(hub.Subscribe(MarketDataStreams.Candles(request), context.CancellationToken), responseStream, context);
 
     public override Task StreamTrades(StreamTradesRequest request, IServerStreamWriter<StreamTradesResponse> responseStream, ServerCallContext context) =>
-        WriteAllAsync(hub.Subscribe(MarketDataStreams.Trades(request), context.CancellationToken), responseStream, context);
+        StreamWriting.WriteAllAsync(hub.Subscribe(MarketDataStreams.Trades(request), context.CancellationToken), responseStream, context);
 
     public override Task StreamSpreads(StreamSpreadsRequest request, IServerStreamWriter<StreamSpreadsResponse> responseStream, ServerCallContext context) =>
-        WriteAllAsync(hub.Subscribe(MarketDataStreams.Spreads(request), context.CancellationToken), responseStream, context);
-
-    /// <summary>
-    /// The one writer of a stream. A subscription only completes when the gateway shuts down; the client then gets
-    /// UNAVAILABLE, the status that tells gRPC clients to reconnect. Kraken failures leave as exceptions, which the
-    /// error interceptor turns into statuses.
-    /// </summary>
-    private static async Task WriteAllAsync<T>(IAsyncEnumerable<T> updates, IServerStreamWriter<T> responseStream, ServerCallContext context)
-    {
-        await foreach (var update in updates.ConfigureAwait(false))
-        {
-            await responseStream.WriteAsync(update, context.CancellationToken).ConfigureAwait(false);
-        }
-        throw new RpcException(new Status(StatusCode.Unavailable, "The gateway is shutting down; reconnect to resume the stream."));
-    }
+        StreamWriting.WriteAllAsync(hub.Subscribe(MarketDataStreams.Spreads(request), context.CancellationToken), responseStream, context);
 }

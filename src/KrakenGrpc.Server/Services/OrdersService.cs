@@ -2,6 +2,7 @@ using Grpc.Core;
 using KrakenGrpc.Contracts.Spot.V1;
 using KrakenGrpc.Kraken.Catalogue;
 using KrakenGrpc.Server.Mapping;
+using KrakenGrpc.Server.Streaming;
 
 namespace KrakenGrpc.Server.Services;
 
@@ -10,7 +11,7 @@ namespace KrakenGrpc.Server.Services;
 /// call, signed for the calling account; the catalogue marks the writes, which are never re-sent. Placements first
 /// get a client order id (<see cref="ClientOrderIds"/>), which is sent and returned.
 /// </summary>
-internal sealed class OrdersService(KrakenCalls kraken) : Contracts.Spot.V1.OrdersService.OrdersServiceBase
+internal sealed class OrdersService(KrakenCalls kraken, MarketDataHub hub) : Contracts.Spot.V1.OrdersService.OrdersServiceBase
 {
     public override Task<GetOpenOrdersResponse> GetOpenOrders(GetOpenOrdersRequest request, ServerCallContext context) =>
         kraken.PrivateAsync(KrakenEndpoints.OpenOrders, OrdersMapping.Parameters(request), OrdersMapping.ToOpenOrders, context);
@@ -53,4 +54,7 @@ internal sealed class OrdersService(KrakenCalls kraken) : Contracts.Spot.V1.Orde
 
     public override Task<CancelBatchOrdersResponse> CancelBatchOrders(CancelBatchOrdersRequest request, ServerCallContext context) =>
         kraken.PrivateAsync(KrakenEndpoints.CancelOrderBatch, OrdersMapping.Parameters(request), OrdersMapping.ToCancelBatchOrders, context);
+
+    public override Task StreamOpenOrders(StreamOpenOrdersRequest request, IServerStreamWriter<StreamOpenOrdersResponse> responseStream, ServerCallContext context) =>
+        StreamWriting.WriteAllAsync(hub.Subscribe(AccountStreams.OpenOrders(request, kraken.AccountOf(context)), context.CancellationToken), responseStream, context);
 }

@@ -52,20 +52,6 @@ public partial class HostTests
     }
 
     [Test]
-    public void RpcOfALaterIssue_AnswersUnimplemented_WithAMessageNamingIt()
-    {
-        var funding = new FundingService.FundingServiceClient(_gateway.Channel);
-
-        var failure = Assert.ThrowsAsync<RpcException>(async () => await funding.GetDepositMethodsAsync(new GetDepositMethodsRequest()))!;
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(failure.StatusCode, Is.EqualTo(StatusCode.Unimplemented));
-            Assert.That(failure.Status.Detail, Does.Contain("/kraken.spot.v1.FundingService/GetDepositMethods").And.Contain("not implemented"));
-        });
-    }
-
-    [Test]
     public void StartUp_WithASecretThatIsNotBase64_StopsNamingTheSettingButNotTheSecret()
     {
         const string secret = "not*base64*at*all";
