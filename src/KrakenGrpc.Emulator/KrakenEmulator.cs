@@ -1,5 +1,7 @@
 using KrakenGrpc.Emulator.Accounts;
+using KrakenGrpc.Emulator.Earn;
 using KrakenGrpc.Emulator.Endpoints;
+using KrakenGrpc.Emulator.Funding;
 using KrakenGrpc.Emulator.Trading;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -30,7 +32,7 @@ public sealed class KrakenEmulator : IAsyncDisposable
     private readonly MatchingEngine _engine;
     private int _disposed;
 
-    private KrakenEmulator(WebApplication app, CancellationTokenSource stopping, Task ticker, Uri baseAddress, EmulatorFaults faults, EmulatorRequestLog requests, EmulatedMarket market, EmulatedAccounts accounts, EmulatorStatistics statistics, MatchingEngine engine)
+    private KrakenEmulator(WebApplication app, CancellationTokenSource stopping, Task ticker, Uri baseAddress, EmulatorFaults faults, EmulatorRequestLog requests, EmulatedMarket market, EmulatedAccounts accounts, EmulatorStatistics statistics, MatchingEngine engine, EmulatedOAuth oauth)
     {
         _app = app;
         _stopping = stopping;
@@ -42,6 +44,7 @@ public sealed class KrakenEmulator : IAsyncDisposable
         Market = market;
         Accounts = accounts;
         Statistics = statistics;
+        OAuth = oauth;
     }
 
     /// <summary>The address actually bound, with a trailing slash (e.g. http://127.0.0.1:54321/).</summary>
@@ -62,6 +65,9 @@ public sealed class KrakenEmulator : IAsyncDisposable
     /// <summary>What the private endpoints refused, per API key (invalid nonces and signatures, rate limits).</summary>
     public EmulatorStatistics Statistics { get; }
 
+    /// <summary>Kraken Connect: the OAuth clients, and authorization codes for tests (<see cref="EmulatedOAuth.IssueAuthorizationCode"/>).</summary>
+    public EmulatedOAuth OAuth { get; }
+
     /// <summary>Builds the market (a day of history), starts Kestrel and, unless disabled, the price ticker.</summary>
     public static async Task<KrakenEmulator> StartAsync(KrakenEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -73,6 +79,11 @@ public sealed class KrakenEmulator : IAsyncDisposable
         }
 
         ArgumentNullException.ThrowIfNull(options.TimeProvider);
+        if (options.WithdrawalSettleTime < TimeSpan.Zero || options.EarnOperationTime < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "WithdrawalSettleTime and EarnOperationTime must not be negative.");
+        }
+
         var clock = options.TimeProvider;
         var market = new EmulatedMarket(options.Seed, clock);
         var faults = new EmulatorFaults();
@@ -80,17 +91,27 @@ public sealed class KrakenEmulator : IAsyncDisposable
         var table = new EndpointTable();
         new PublicEndpoints(market).Register(table);
 
-        // The private half: paper accounts, the matching engine (which every market step drives), and the
-        // endpoints behind the signature, nonce and rate-limit checks.
+        // The private half: paper accounts (their starting balances arrive as deposits), the matching engine (which
+        // every market step drives), and the endpoints behind the signature, nonce and rate-limit checks. The Earn
+        // book completes its operations whenever the engine lets time catch up.
         var statistics = new EmulatorStatistics();
-        var registry = new AccountRegistry(options.Accounts, market.Catalogue, clock, market.NowNs);
+        var funding = new FundingBook(new FundingCatalogue(market.Catalogue), market.Catalogue);
+        var registry = new AccountRegistry(options.Accounts, market.Catalogue, funding, clock, market.NowNs);
         var engine = new MatchingEngine(market, registry, new AssetValuation(market), clock, statistics, options.EnforceRateLimits);
+        var earn = new EarnBook(new EarnCatalogue(market.Catalogue), registry, clock, () => market.NowNs, options.EarnOperationTime);
+        engine.AfterSweep = earn.Sweep;
         market.AfterStep = engine.Sweep;
         var privateEndpoints = new PrivateEndpoints(market, registry, engine, statistics);
         new AccountEndpoints(privateEndpoints).Register(table);
         new TradingEndpoints(privateEndpoints, statistics).Register(table);
         new ExportEndpoints(privateEndpoints, options.ExportProcessingTime).Register(table);
-        var accounts = new EmulatedAccounts(market, registry, engine);
+        new FundingEndpoints(privateEndpoints, funding, options.WithdrawalSettleTime).Register(table);
+        new EarnEndpoints(privateEndpoints, earn).Register(table);
+        var accounts = new EmulatedAccounts(market, registry, engine, funding, earn);
+
+        // Kraken Connect: OAuth clients, tokens and Fast API keys (which become keys of the registry's accounts).
+        var oauth = new EmulatedOAuth(options.OAuthClients, registry, market.Gate, clock);
+        new OAuthEndpoints(oauth, registry, market, clock).Register(table);
 
         // An empty builder: no configuration files, environment variables or logging providers, so an emulator
         // embedded in a test run or in the gateway is not affected by, and does not print into, its host.
@@ -100,7 +121,7 @@ public sealed class KrakenEmulator : IAsyncDisposable
         var app = builder.Build();
 
         var stopping = new CancellationTokenSource();
-        var pipeline = new EmulatorPipeline(table, new ControlEndpoints(faults, requests, market), faults, requests, clock, stopping.Token);
+        var pipeline = new EmulatorPipeline(table, new ControlEndpoints(faults, requests, market, oauth), faults, requests, clock, stopping.Token);
         app.Run(pipeline.HandleAsync);
 
         try
@@ -122,7 +143,7 @@ public sealed class KrakenEmulator : IAsyncDisposable
             ? Task.CompletedTask
             : TickAsync(market, options.PriceTickInterval, clock, stopping.Token);
 
-        return new KrakenEmulator(app, stopping, ticker, baseAddress, faults, requests, market, accounts, statistics, engine);
+        return new KrakenEmulator(app, stopping, ticker, baseAddress, faults, requests, market, accounts, statistics, engine, oauth);
     }
 
     /// <summary>Stops the ticker and Kestrel. Safe to call more than once.</summary>

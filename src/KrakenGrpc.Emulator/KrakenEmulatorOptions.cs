@@ -38,4 +38,23 @@ public sealed class KrakenEmulatorOptions
 
     /// <summary>How long an export (AddExport) stays "Queued" before it is "Processed" and can be retrieved.</summary>
     public TimeSpan ExportProcessingTime { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long a withdrawal or a WalletTransfer stays "Pending" (cancellable with WithdrawCancel) before
+    /// WithdrawStatus reports it "Success", on <see cref="TimeProvider"/>.
+    /// </summary>
+    public TimeSpan WithdrawalSettleTime { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long an Earn allocation or deallocation stays in progress (AllocateStatus / DeallocateStatus answer
+    /// <c>pending: true</c>) before it completes and the balances move, on <see cref="TimeProvider"/>.
+    /// </summary>
+    public TimeSpan EarnOperationTime { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The Kraken Connect (OAuth) clients that may exchange codes and refresh tokens at <c>/oauth/token</c>. When the
+    /// list is empty the emulator registers one confidential sandbox client,
+    /// <see cref="EmulatedOAuthClient.SandboxClientId"/> / <see cref="EmulatedOAuthClient.SandboxClientSecret"/>.
+    /// </summary>
+    public IList<EmulatedOAuthClient> OAuthClients { get; } = new List<EmulatedOAuthClient>();
 }

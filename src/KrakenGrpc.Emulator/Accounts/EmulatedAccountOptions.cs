@@ -40,6 +40,22 @@ public sealed record EmulatedAccountOptions(string ApiKey, string ApiSecret)
     /// <summary>The key's name, as GetApiKeyInfo reports it.</summary>
     public string Name { get; init; } = "emulator-key";
 
+    /// <summary>The account holder's e-mail, as <c>/oauth/userinfo</c> reports it; null: "&lt;Name&gt;@kraken-emulator.invalid".</summary>
+    public string? Email { get; init; }
+
+    /// <summary>
+    /// The withdrawal keys (addresses saved under a name) that Withdraw and WithdrawInfo accept. Null (default): two
+    /// keys, "btc-cold" (XBT, Bitcoin) and "eur-bank" (EUR, SEPA), with addresses derived from the API key. An
+    /// empty list: none, so every Withdraw is refused with <c>EFunding:Unknown withdraw key</c>.
+    /// </summary>
+    public IReadOnlyList<EmulatedWithdrawalKey>? WithdrawalKeys { get; init; }
+
+    /// <summary>
+    /// The key's permissions by Kraken's names ("query-funds", "withdraw-funds", "modify-trades"...; api-reference
+    /// Appendix C). Null (default): all of them. A call the key may not make answers <c>EGeneral:Permission denied</c>.
+    /// </summary>
+    public IReadOnlyList<string>? Permissions { get; init; }
+
     /// <summary>The account the emulator creates when none is configured.</summary>
     internal static EmulatedAccountOptions Sandbox() => new(SandboxApiKey, SandboxApiSecret)
     {

@@ -1,14 +1,17 @@
 using System.Globalization;
 using KrakenGrpc.Emulator.Auth;
+using KrakenGrpc.Emulator.Earn;
+using KrakenGrpc.Emulator.Funding;
 using KrakenGrpc.Emulator.Market;
 using KrakenGrpc.Emulator.Trading;
 
 namespace KrakenGrpc.Emulator.Accounts;
 
 /// <summary>
-/// One paper account: balances, ledger, orders, trades, order amends, exports, and (for a keyed account) its nonce
-/// and rate counters. Holds are not stored: they are the sum of what the open orders hold, so they can never drift
-/// from the orders. Not thread-safe: every access happens under the emulator's gate.
+/// One paper account: balances, ledger, orders, trades, order amends, exports, funding (deposits, addresses,
+/// withdrawal keys, withdrawals), Earn positions, and (for a keyed account) its API keys with their nonce and rate
+/// counters. Holds are not stored: they are the sum of what the open orders hold, so they can never drift from the
+/// orders. Not thread-safe: every access happens under the emulator's gate.
 /// </summary>
 internal sealed class PaperAccount
 {
@@ -35,6 +38,9 @@ internal sealed class PaperAccount
         Iiban = MakeIiban(_idScope);
         PositionTxid = KrakenIds.Make('T', _idScope, 0);
         CreatedSeconds = createdSeconds;
+        Credential = apiKey is null || secret is null
+            ? null
+            : new ApiCredential(this, apiKey, secret, name, Nonces, RestCounter, createdSeconds);
     }
 
     public string Name { get; }
@@ -58,8 +64,28 @@ internal sealed class PaperAccount
 
     public long CreatedSeconds { get; }
 
-    /// <summary>Unix seconds of the last authenticated call, for GetApiKeyInfo's lastUsed.</summary>
-    public long? LastUsedSeconds { get; set; }
+    /// <summary>The account's configured API key (sharing <see cref="Nonces"/> and <see cref="RestCounter"/>); null for a subaccount.</summary>
+    public ApiCredential? Credential { get; }
+
+    /// <summary>Fast API keys made over OAuth, oldest first.</summary>
+    public List<FastApiKey> FastApiKeys { get; } = [];
+
+    /// <summary>A stable 64-bit value of this account, from which its deposit addresses are derived.</summary>
+    public ulong IdScope => _idScope;
+
+    /// <summary>Deposits, oldest first (DepositStatus lists them newest first).</summary>
+    public List<FundingDeposit> Deposits { get; } = [];
+
+    /// <summary>Deposit addresses in the order they were made.</summary>
+    public List<DepositAddress> DepositAddresses { get; } = [];
+
+    public List<WithdrawalKey> WithdrawalKeys { get; } = [];
+
+    /// <summary>Withdrawals and WalletTransfers, oldest first.</summary>
+    public List<FundingWithdrawal> Withdrawals { get; } = [];
+
+    /// <summary>Earn positions, one per strategy ever allocated to (or tried), in the order they began.</summary>
+    public List<EarnPosition> EarnPositions { get; } = [];
 
     public Dictionary<string, decimal> CreditLimits { get; } = new(StringComparer.Ordinal);
 
@@ -101,6 +127,12 @@ internal sealed class PaperAccount
 
     /// <summary>A new Kraken-style id of this account: 'O' orders, 'T' trades, 'L' ledger entries...</summary>
     public string NewId(char type) => KrakenIds.Make(type, _idScope, ++_idSequence);
+
+    /// <summary>A new funding reference id (deposits, withdrawals, transfers: "FTQcuak-V6Za8qrWnhzTx67yYHz8Tg").</summary>
+    public string NewFundingRefId() => FundingIds.RefId(_idScope, ++_idSequence);
+
+    /// <summary>What funding may take of <paramref name="asset"/>: the balance less open orders' holds (credit is not withdrawable).</summary>
+    public decimal Withdrawable(AssetDefinition asset) => Balance(asset) - Held(asset);
 
     /// <summary>A report id of four capital letters (AddExport: "TCJA").</summary>
     public string NewReportId()

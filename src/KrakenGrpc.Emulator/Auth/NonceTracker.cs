@@ -10,10 +10,16 @@ internal sealed class NonceTracker(long window)
 {
     private readonly SortedSet<ulong> _insideWindow = [];
 
+    /// <summary>
+    /// Nonces below this are refused whatever the window: set when the window changes (a Fast API key update), since
+    /// nonces that fell out of the old window were forgotten and a wider window must not let them in again.
+    /// </summary>
+    private ulong _floor;
+
     /// <summary>The highest nonce accepted so far (0 before the first call).</summary>
     public ulong Highest { get; private set; }
 
-    public long Window { get; } = Math.Max(0, window);
+    public long Window { get; private set; } = Math.Max(0, window);
 
     /// <summary>Accepts and records <paramref name="nonce"/>, or answers false (EAPI:Invalid nonce).</summary>
     public bool TryAccept(ulong nonce)
@@ -34,12 +40,20 @@ internal sealed class NonceTracker(long window)
             return true;
         }
 
-        if (Window == 0 || Highest - nonce > (ulong)Window)
+        if (Window == 0 || Highest - nonce > (ulong)Window || nonce < _floor)
         {
             return false;
         }
 
         // Inside the window: accepted once.
         return _insideWindow.Add(nonce);
+    }
+
+    /// <summary>Changes the window from now on; nonces the old window no longer remembered stay refused.</summary>
+    public void ChangeWindow(long window)
+    {
+        var oldFloor = Window == 0 ? Highest + 1 : (Highest > (ulong)Window ? Highest - (ulong)Window : 0);
+        _floor = Math.Max(_floor, oldFloor);
+        Window = Math.Max(0, window);
     }
 }

@@ -24,12 +24,6 @@ internal sealed class AccountEndpoints(PrivateEndpoints gate)
 
     private static readonly int[] Level3Depths = [0, 10, 25, 100, 250, 1000];
 
-    private static readonly string[] Permissions =
-    [
-        "query-funds", "add-funds", "withdraw-funds", "earn-funds", "query-open-trades", "query-closed-trades",
-        "modify-trades", "close-trades", "query-ledger", "export-data", "create-ws-token",
-    ];
-
     private MatchingEngine Engine => gate.Engine;
 
     private MarketCatalogue Catalogue => gate.Catalogue;
@@ -664,32 +658,39 @@ internal sealed class AccountEndpoints(PrivateEndpoints gate)
         w.WriteEndObject();
     }
 
-    private EndpointResponse GetApiKeyInfo(PrivateCall call)
+    /// <summary>The key that signed the call: the account's own, or a Fast API key with its own name, nonces and permissions.</summary>
+    private static EndpointResponse GetApiKeyInfo(PrivateCall call)
     {
+        var key = call.Credential;
         var account = call.Account;
         return PrivateEndpoints.Ok(w =>
         {
             w.WriteStartObject();
-            w.WriteString("apiKeyName", account.Name);
-            w.WriteString("apiKey", account.ApiKey);
-            w.WriteString("nonce", account.Nonces.Highest.ToString(CultureInfo.InvariantCulture));
-            w.WriteNumber("nonceWindow", account.Nonces.Window);
+            w.WriteString("apiKeyName", key.Name);
+            w.WriteString("apiKey", key.Key);
+            w.WriteString("nonce", key.Nonces.Highest.ToString(CultureInfo.InvariantCulture));
+            w.WriteNumber("nonceWindow", key.Nonces.Window);
             w.WriteStartArray("permissions");
-            foreach (var permission in Permissions)
+            foreach (var permission in key.PermissionNames)
             {
                 w.WriteStringValue(permission);
             }
 
             w.WriteEndArray();
             w.WriteString("iban", account.Iiban);
-            w.WriteString("validUntil", "0");
-            w.WriteString("queryFrom", "0");
-            w.WriteString("queryTo", "0");
-            w.WriteString("createdTime", account.CreatedSeconds.ToString(CultureInfo.InvariantCulture));
-            w.WriteString("modifiedTime", account.CreatedSeconds.ToString(CultureInfo.InvariantCulture));
+            w.WriteString("validUntil", key.ValidUntil.ToString(CultureInfo.InvariantCulture));
+            w.WriteString("queryFrom", key.QueryFrom.ToString(CultureInfo.InvariantCulture));
+            w.WriteString("queryTo", key.QueryTo.ToString(CultureInfo.InvariantCulture));
+            w.WriteString("createdTime", key.CreatedSeconds.ToString(CultureInfo.InvariantCulture));
+            w.WriteString("modifiedTime", key.ModifiedSeconds.ToString(CultureInfo.InvariantCulture));
             w.WriteStartArray("ipAllowlist");
+            foreach (var entry in key.IpAllowlist)
+            {
+                w.WriteStringValue(entry);
+            }
+
             w.WriteEndArray();
-            if (account.LastUsedSeconds is { } lastUsed)
+            if (key.LastUsedSeconds is { } lastUsed)
             {
                 w.WriteString("lastUsed", lastUsed.ToString(CultureInfo.InvariantCulture));
             }

@@ -16,9 +16,11 @@ namespace KrakenGrpc.Emulator.Endpoints;
 /// <item><c>GET /_emulator/requests</c>: <c>{"total":N,"counts":{"/0/public/Ticker":3}}</c>;
 /// <c>DELETE /_emulator/requests</c> clears the log.</item>
 /// <item><c>POST /_emulator/step</c> (optional <c>?count=N</c>): move the market.</item>
+/// <item><c>POST /_emulator/oauth/code</c> with <c>{"client_id":"...","api_key":"...","scope":"account.info:basic ...","redirect_uri":"..."}</c>
+/// (or <c>"scopes"</c> as a list): <c>{"code":"..."}</c>, an authorization code as the browser authorize step would give.</item>
 /// </list>
 /// </summary>
-internal sealed class ControlEndpoints(EmulatorFaults faults, EmulatorRequestLog requests, EmulatedMarket market)
+internal sealed class ControlEndpoints(EmulatorFaults faults, EmulatorRequestLog requests, EmulatedMarket market, EmulatedOAuth oauth)
 {
     public const string Prefix = "/_emulator/";
 
@@ -31,6 +33,7 @@ internal sealed class ControlEndpoints(EmulatorFaults faults, EmulatorRequestLog
             ("GET", "/_emulator/requests") => Requests(),
             ("DELETE", "/_emulator/requests") => ClearRequests(),
             ("POST", "/_emulator/step") => Step(queryString),
+            ("POST", "/_emulator/oauth/code") => AuthorizationCode(body),
             _ => Problem(StatusCodes.Status404NotFound, "unknown control path or method"),
         };
     }
@@ -121,6 +124,41 @@ internal sealed class ControlEndpoints(EmulatorFaults faults, EmulatorRequestLog
             w.WriteString("time", now.ToString("O", CultureInfo.InvariantCulture));
             w.WriteEndObject();
         });
+    }
+
+    private EndpointResponse AuthorizationCode(ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            var scopes = new List<string>();
+            if (OptionalString(root, "scope") is { } scope)
+            {
+                scopes.Add(scope);
+            }
+
+            if (root.TryGetProperty("scopes", out var list))
+            {
+                scopes.AddRange(list.EnumerateArray().Select(e => e.GetString() ?? string.Empty));
+            }
+
+            var code = oauth.IssueAuthorizationCode(
+                root.GetProperty("client_id").GetString() ?? string.Empty,
+                root.GetProperty("api_key").GetString() ?? string.Empty,
+                scopes,
+                root.GetProperty("redirect_uri").GetString() ?? string.Empty);
+            return Json(StatusCodes.Status200OK, w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("code", code);
+                w.WriteEndObject();
+            });
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException)
+        {
+            return Problem(StatusCodes.Status400BadRequest, e.Message);
+        }
     }
 
     private static string? OptionalString(JsonElement root, string name) =>

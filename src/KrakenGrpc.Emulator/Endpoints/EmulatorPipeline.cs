@@ -141,6 +141,11 @@ internal sealed class EmulatorPipeline(
     {
         context.Response.StatusCode = response.StatusCode;
         context.Response.ContentType = contentType;
+        foreach (var (name, value) in response.Headers ?? [])
+        {
+            context.Response.Headers[name] = value;
+        }
+
         context.Response.ContentLength = response.Body.Length;
         await context.Response.Body.WriteAsync(response.Body, context.RequestAborted).ConfigureAwait(false);
     }

@@ -13,9 +13,10 @@ internal sealed record EmulatorRequest(
 
 /// <summary>
 /// An answer: HTTP status and the exact body bytes; JSON unless <paramref name="ContentType"/> says otherwise
-/// (RetrieveExport's zip is <c>application/octet-stream</c>).
+/// (RetrieveExport's zip is <c>application/octet-stream</c>). <paramref name="Headers"/> carries the few extra
+/// response headers the OAuth endpoints need (<c>WWW-Authenticate</c>, <c>Cache-Control: no-store</c>).
 /// </summary>
-internal readonly record struct EndpointResponse(int StatusCode, byte[] Body, string? ContentType = null)
+internal readonly record struct EndpointResponse(int StatusCode, byte[] Body, string? ContentType = null, IReadOnlyList<KeyValuePair<string, string>>? Headers = null)
 {
     /// <summary>HTTP 200 with Kraken's success envelope.</summary>
     public static EndpointResponse Ok(byte[] body) => new(StatusCodes.Status200OK, body);

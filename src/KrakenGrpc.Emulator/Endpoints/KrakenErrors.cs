@@ -47,8 +47,33 @@ internal static class KrakenErrors
     public const string CancelOnlyMode = "EService:Market in cancel_only mode";
     public const string PostOnlyMode = "EService:Market in post_only mode";
 
-    // Funding-side errors of AccountTransfer (protocol.md §7 EFunding).
+    /// <summary>The key lacks the endpoint's permission (DOCS spot-errors; api-reference Appendix C).</summary>
+    public const string PermissionDenied = "EGeneral:Permission denied";
+
+    // Funding (protocol.md §7 EFunding; AccountTransfer uses the first).
     public const string FundingInsufficientFunds = "EFunding:Insufficient funds";
+    public const string UnknownWithdrawKey = "EFunding:Unknown withdraw key";
+    public const string FundingInvalidAmount = "EFunding:Invalid amount";
+    public const string MaxFeeExceeded = "EFunding:Max fee exceeded";
+    public const string FundingUnknownAsset = "EFunding:Unknown asset";
+    public const string NoFundingMethod = "EFunding:No funding method";
+
+    /// <summary>
+    /// Withdraw's <c>address</c> does not match the key. The reference quotes "Invalid withdrawal address" without a
+    /// prefix; the EFunding prefix is the emulator's choice (UNCONFIRMED).
+    /// </summary>
+    public const string InvalidWithdrawalAddress = "EFunding:Invalid withdrawal address";
+
+    /// <summary>WithdrawCancel of a withdrawal that already settled or was cancelled (emulator's choice, UNCONFIRMED).</summary>
+    public const string CannotCancelWithdrawal = "EFunding:Cannot cancel withdrawal";
+
+    // Earn (protocol.md §7 EEarnings, from SPEC's Earn descriptions).
+    public const string InvalidStrategyId = "EGeneral:Invalid arguments:Invalid strategy ID";
+    public const string EarnBelowMinimum = "EEarnings:Below min:(De)allocation operation amount less than minimum";
+    public const string EarnBusy = "EEarnings:Busy:Another (de)allocation for the same strategy is in progress";
+    public const string EarnTierTooLow = "EEarnings:Permission denied:The user's tier is not high enough";
+    public const string EarnInsufficientFunds = "EEarnings:Insufficient funds:Insufficient funds to complete the (de)allocation request";
+    public const string EarnAboveUserCap = "EEarnings:Above max:The allocation exceeds user limit for the strategy";
 
     /// <summary>EGeneral:Invalid arguments with the offending parameter, as Kraken names it ("...:volume").</summary>
     public static string InvalidArgument(string parameter) => InvalidArguments + ":" + parameter;

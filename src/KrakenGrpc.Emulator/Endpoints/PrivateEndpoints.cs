@@ -8,8 +8,11 @@ using KrakenGrpc.Emulator.Trading;
 
 namespace KrakenGrpc.Emulator.Endpoints;
 
-/// <summary>A private call that passed authentication: the request, the account it acts on, its parameters.</summary>
-internal sealed record PrivateCall(EmulatorRequest Request, PaperAccount Account)
+/// <summary>
+/// A private call that passed authentication: the request, the account it acts on, the API key that signed it (the
+/// account's own or one of its Fast API keys), its parameters.
+/// </summary>
+internal sealed record PrivateCall(EmulatorRequest Request, PaperAccount Account, ApiCredential Credential)
 {
     public RequestParameters Parameters => Request.Parameters;
 }
@@ -19,12 +22,14 @@ internal delegate EndpointResponse PrivateHandler(PrivateCall call);
 /// <summary>
 /// The gate in front of every <c>/0/private/*</c> endpoint, in the order a request meets Kraken's checks:
 /// <list type="number">
-/// <item>API-Key names an account, else <c>EAPI:Invalid key</c>;</item>
+/// <item>API-Key names a key (an account's own or a Fast API key, not expired), else <c>EAPI:Invalid key</c>;</item>
 /// <item>the body's nonce is an unsigned 64-bit integer, else <c>EAPI:Invalid nonce</c>;</item>
 /// <item>API-Sign is the signature of the exact bytes received (protocol.md §2), else <c>EAPI:Invalid signature</c>;</item>
 /// <item>the nonce is above the key's highest (or inside its window, unused), else <c>EAPI:Invalid nonce</c>;</item>
 /// <item>the REST call counter has room for the endpoint's cost, else <c>EAPI:Rate limit exceeded</c> (the cost is
-/// charged anyway, as Kraken documents that refused calls still count).</item>
+/// charged anyway, as Kraken documents that refused calls still count);</item>
+/// <item>the key has the endpoint's permission (<see cref="KeyPermissions"/>), else <c>EGeneral:Permission denied</c>
+/// (placed after the counter: the order of these two is not documented).</item>
 /// </list>
 /// The whole call, checks and handler, runs under the market's gate, so concurrent calls of one key see each
 /// other's effects in nonce order and a market step never interleaves with an order.
@@ -46,19 +51,21 @@ internal sealed class PrivateEndpoints(EmulatedMarket market, AccountRegistry ac
 
     /// <summary>Adds a private endpoint with its cost on the REST call counter (0 for the order calls, protocol.md §8.1).</summary>
     public void Map(EndpointTable table, string name, int restCost, PrivateHandler handler) =>
-        table.MapPrivate(Prefix + name, request => Handle(request, restCost, handler));
+        table.MapPrivate(Prefix + name, request => Handle(request, name, restCost, handler));
 
-    private EndpointResponse Handle(EmulatorRequest request, int restCost, PrivateHandler handler)
+    private EndpointResponse Handle(EmulatorRequest request, string name, int restCost, PrivateHandler handler)
     {
         var apiKey = request.Headers["API-Key"].ToString();
         lock (market.Gate)
         {
-            var account = apiKey.Length == 0 ? null : accounts.Find(apiKey);
-            if (account is null || account.Secret is null)
+            var credential = apiKey.Length == 0 ? null : accounts.FindCredential(apiKey);
+            if (credential is null || credential.IsExpired(engine.Clock.GetUtcNow().ToUnixTimeSeconds()))
             {
                 statistics.InvalidKey();
                 return EndpointResponse.KrakenError(KrakenErrors.InvalidKey);
             }
+
+            var account = credential.Account;
 
             var nonceText = request.Parameters.NonEmpty("nonce");
             if (nonceText is null || !ulong.TryParse(nonceText, NumberStyles.None, CultureInfo.InvariantCulture, out var nonce))
@@ -67,31 +74,37 @@ internal sealed class PrivateEndpoints(EmulatedMarket market, AccountRegistry ac
                 return EndpointResponse.KrakenError(KrakenErrors.InvalidNonce);
             }
 
-            if (!KrakenSignature.Verify(account.Secret, request.Path, nonceText, request.Body.Span, request.Headers["API-Sign"].ToString()))
+            if (!KrakenSignature.Verify(credential.Secret, request.Path, nonceText, request.Body.Span, request.Headers["API-Sign"].ToString()))
             {
                 statistics.InvalidSignature(apiKey);
                 return EndpointResponse.KrakenError(KrakenErrors.InvalidSignature);
             }
 
-            if (!account.Nonces.TryAccept(nonce))
+            if (!credential.Nonces.TryAccept(nonce))
             {
                 statistics.InvalidNonce(apiKey);
                 return EndpointResponse.KrakenError(KrakenErrors.InvalidNonce);
             }
 
             statistics.Authenticated(apiKey);
-            account.LastUsedSeconds = engine.Clock.GetUtcNow().ToUnixTimeSeconds();
+            credential.LastUsedSeconds = engine.Clock.GetUtcNow().ToUnixTimeSeconds();
 
             // A zero-cost call (the order calls) is never refused by this counter, even while it is above its maximum.
-            if (engine.EnforceRateLimits && restCost > 0 && !account.RestCounter.Charge(restCost))
+            if (engine.EnforceRateLimits && restCost > 0 && !credential.RestCounter.Charge(restCost))
             {
                 statistics.RestRateLimited(apiKey);
                 return EndpointResponse.KrakenError(KrakenErrors.RestRateLimitExceeded);
             }
 
-            // Let time catch up first: scheduled orders start, expired ones expire, before the call looks at them.
+            if (!KeyPermissions.Allows(name, credential.Permissions))
+            {
+                return EndpointResponse.KrakenError(KrakenErrors.PermissionDenied);
+            }
+
+            // Let time catch up first: scheduled orders start, expired ones expire, Earn operations complete, before
+            // the call looks at them.
             engine.Sweep();
-            return handler(new PrivateCall(request, account));
+            return handler(new PrivateCall(request, account, credential));
         }
     }
 

@@ -45,6 +45,16 @@ internal static class KrakenNumber
     public static string Rfc3339Seconds(long unixNanoseconds) =>
         DateTime.UnixEpoch.AddTicks(unixNanoseconds / 100).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
+    /// <summary>RFC 3339 UTC with milliseconds ("2023-08-19T02:34:05.807Z"), the form of an Earn allocation's "expires".</summary>
+    public static string Rfc3339Milliseconds(long unixNanoseconds) =>
+        DateTime.UnixEpoch.AddTicks(unixNanoseconds / 100).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// A decimal with no padding and no trailing zeros ("0.0004", "1"): the form of WithdrawMethods' minimums and
+    /// Earn's minimum allocations, which Kraken writes as plain decimals.
+    /// </summary>
+    public static string Plain(decimal value) => value.ToString("0.############################", CultureInfo.InvariantCulture);
+
     /// <summary>ISO 8601 UTC with microseconds, the form of the transparency endpoints (2024-05-30T12:34:56.123456Z).</summary>
     public static string IsoMicroseconds(long unixNanoseconds) =>
         DateTime.UnixEpoch.AddTicks(unixNanoseconds / 100).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);

@@ -36,7 +36,8 @@ internal static class KrakenIds
         return text.ToString();
     }
 
-    private static ulong SplitMix(ulong x)
+    /// <summary>One SplitMix64 step: a well-mixed 64-bit value from any input (addresses, hashes and ids derive from it).</summary>
+    public static ulong SplitMix(ulong x)
     {
         x += 0x9E3779B97F4A7C15UL;
         x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;

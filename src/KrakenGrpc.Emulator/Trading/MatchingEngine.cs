@@ -60,6 +60,12 @@ internal sealed class MatchingEngine : IDisposable
 
     public AssetValuation Valuation => _valuation;
 
+    /// <summary>
+    /// Runs at the end of every <see cref="Sweep"/>, inside the gate: the funding and Earn books complete what has
+    /// come due (Earn operations, unbonding), so every path that lets time catch up sees them too.
+    /// </summary>
+    public Action? AfterSweep { get; set; }
+
     // ------------------------------------------------------------------ checks before placing
 
     /// <summary>
@@ -232,6 +238,8 @@ internal sealed class MatchingEngine : IDisposable
                 }
             }
         }
+
+        AfterSweep?.Invoke();
     }
 
     /// <summary>Cancels an open order ("User requested" unless another reason is given).</summary>

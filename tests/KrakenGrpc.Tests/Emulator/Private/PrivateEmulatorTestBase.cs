@@ -122,6 +122,13 @@ public abstract class PrivateEmulatorTestBase
         Assert.That(differences, Is.Empty, () => $"{fixture}:\n{string.Join("\n", differences)}\n{actualEnvelope}");
     }
 
+    /// <summary>Asserts an answer has the shape of an example given as a document (an adjusted fixture).</summary>
+    protected static void AssertShape(JsonElement expectedEnvelope, JsonElement actualEnvelope, IReadOnlyDictionary<string, string?>? maps = null)
+    {
+        var differences = PrivateShape.Differences(expectedEnvelope, actualEnvelope, maps ?? new Dictionary<string, string?>());
+        Assert.That(differences, Is.Empty, () => $"{string.Join("\n", differences)}\n{actualEnvelope}");
+    }
+
     protected static decimal Dec(string text) => decimal.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
 
     protected static string Text(decimal value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
