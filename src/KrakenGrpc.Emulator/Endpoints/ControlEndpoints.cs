@@ -51,8 +51,9 @@ internal sealed class ControlEndpoints(EmulatorFaults faults, EmulatorRequestLog
                 "status" => Fault.Status(root.GetProperty("status").GetInt32(), OptionalString(root, "body")),
                 "delay" => Fault.Delay(TimeSpan.FromMilliseconds(root.GetProperty("delayMs").GetInt32())),
                 "malformed" => Fault.Malformed(),
+                "lost" => Fault.LostAnswer(root.TryGetProperty("status", out var lostStatus) ? lostStatus.GetInt32() : 500),
                 "error" => Fault.KrakenError(root.GetProperty("error").GetString() ?? string.Empty),
-                _ => throw new ArgumentException("kind must be status, delay, malformed or error"),
+                _ => throw new ArgumentException("kind must be status, delay, malformed, lost or error"),
             };
             if (root.TryGetProperty("times", out var times))
             {

@@ -78,6 +78,11 @@ internal sealed class EmulatorPipeline(
             // Cut the real answer in half: the client gets HTTP 200 and JSON it cannot parse.
             response = new EndpointResponse(StatusCodes.Status200OK, response.Body[..Math.Max(1, response.Body.Length / 2)]);
         }
+        else if (fault?.Kind == FaultKind.LostAnswer)
+        {
+            // The work is done; only the answer is replaced, like a proxy failing after Kraken acted.
+            response = new EndpointResponse(fault.StatusCode, Encoding.UTF8.GetBytes($"<html><body><h1>{fault.StatusCode}</h1></body></html>"));
+        }
 
         await WriteAsync(context, response, response.ContentType ?? JsonContentType).ConfigureAwait(false);
     }

@@ -14,6 +14,12 @@ public enum FaultKind
 
     /// <summary>Answer 200 with Kraken's envelope carrying one error string ("EService:Unavailable").</summary>
     KrakenError,
+
+    /// <summary>
+    /// Carry the request out (place the order, move the money), then answer an HTTP status instead of the result:
+    /// the answer is lost but the effect happened, the case a gateway must never resolve by sending again.
+    /// </summary>
+    LostAnswer,
 }
 
 /// <summary>
@@ -64,6 +70,14 @@ public sealed record Fault
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(duration, TimeSpan.Zero);
         return new Fault(FaultKind.Delay) { Duration = duration };
+    }
+
+    /// <summary>Do what the request asks, then answer <paramref name="statusCode"/> instead of the result.</summary>
+    public static Fault LostAnswer(int statusCode = 500)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(statusCode, 400);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(statusCode, 599);
+        return new Fault(FaultKind.LostAnswer) { StatusCode = statusCode };
     }
 
     /// <summary>Answer 200 with a truncated JSON body.</summary>

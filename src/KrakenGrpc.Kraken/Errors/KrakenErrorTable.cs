@@ -163,6 +163,12 @@ public static class KrakenErrorTable
     /// <summary>The token lacks the scope the call needs (HTTP 403).</summary>
     public static readonly KrakenErrorClass OAuthForbidden = new(StatusCode.PermissionDenied, "OAUTH_INSUFFICIENT_SCOPE");
 
+    /// <summary>
+    /// An order's answer was lost and the order could not be found by its <c>cl_ord_id</c> in time: it may or may not
+    /// exist. It was not sent again; the caller checks with the <c>cl_ord_id</c> before placing it anew.
+    /// </summary>
+    public static readonly KrakenErrorClass OrderOutcomeUnknown = new(StatusCode.Unknown, "ORDER_OUTCOME_UNKNOWN");
+
     /// <summary>Classifies one Kraken error string (<c>EOrder:Insufficient funds</c>).</summary>
     public static KrakenErrorClass Classify(string krakenError, DateTimeOffset now)
     {

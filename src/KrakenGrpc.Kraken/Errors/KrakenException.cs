@@ -7,12 +7,19 @@ namespace KrakenGrpc.Kraken.Errors;
 /// </summary>
 public sealed class KrakenException : Exception
 {
-    public KrakenException(KrakenErrorClass errorClass, string endpoint, string message, IReadOnlyList<string>? krakenErrors = null, Exception? innerException = null)
+    public KrakenException(
+        KrakenErrorClass errorClass,
+        string endpoint,
+        string message,
+        IReadOnlyList<string>? krakenErrors = null,
+        Exception? innerException = null,
+        IReadOnlyDictionary<string, string>? details = null)
         : base(message, innerException)
     {
         ErrorClass = errorClass;
         Endpoint = endpoint;
         KrakenErrors = krakenErrors ?? [];
+        Details = details ?? new Dictionary<string, string>();
     }
 
     /// <summary>The gRPC code, reason and retry advice for this failure.</summary>
@@ -23,4 +30,7 @@ public sealed class KrakenException : Exception
 
     /// <summary>Kraken's error strings exactly as received; empty when the failure was the gateway's own.</summary>
     public IReadOnlyList<string> KrakenErrors { get; }
+
+    /// <summary>What the caller needs to act on the failure (an order's <c>cl_ord_id</c>), carried in ErrorInfo metadata.</summary>
+    public IReadOnlyDictionary<string, string> Details { get; }
 }

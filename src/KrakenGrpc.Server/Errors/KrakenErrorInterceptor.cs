@@ -60,6 +60,10 @@ internal sealed partial class KrakenErrorInterceptor(ILogger<KrakenErrorIntercep
         {
             info.Metadata["endpoint"] = exception.Endpoint;
         }
+        foreach (var (key, value) in exception.Details)
+        {
+            info.Metadata[key] = value;
+        }
         if (exception.KrakenErrors.Count > 0)
         {
             info.Metadata[KrakenErrorKey] = exception.KrakenErrors[0];

@@ -30,16 +30,22 @@ public static partial class GatewayApplication
         {
             sandbox = await KrakenEmulator.StartAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             builder.Configuration[$"{KrakenOptions.Section}:BaseUrl"] = sandbox.BaseAddress.ToString();
-            // The sandbox's paper account stands in for the default account unless one is configured.
+            // The sandbox's paper account and OAuth client stand in for the gateway's own unless those are configured.
             if (string.IsNullOrWhiteSpace(builder.Configuration[$"{KrakenOptions.Section}:ApiKey"]))
             {
                 builder.Configuration[$"{KrakenOptions.Section}:ApiKey"] = EmulatedAccountOptions.SandboxApiKey;
                 builder.Configuration[$"{KrakenOptions.Section}:ApiSecret"] = EmulatedAccountOptions.SandboxApiSecret;
             }
+            if (string.IsNullOrWhiteSpace(builder.Configuration[$"{KrakenOptions.Section}:OAuth:ClientId"]))
+            {
+                builder.Configuration[$"{KrakenOptions.Section}:OAuth:ClientId"] = EmulatedOAuthClient.SandboxClientId;
+                builder.Configuration[$"{KrakenOptions.Section}:OAuth:ClientSecret"] = EmulatedOAuthClient.SandboxClientSecret;
+            }
         }
 
         builder.Services.AddKrakenRestCore(builder.Configuration);
         builder.Services.AddTransient<KrakenCalls>();
+        builder.Services.AddTransient<OrderPlacement>();
         builder.Services.AddMarketDataHub(builder.Configuration);
         builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<KrakenErrorInterceptor>());
         builder.Services.AddGrpcReflection();

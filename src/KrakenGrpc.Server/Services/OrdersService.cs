@@ -11,7 +11,7 @@ namespace KrakenGrpc.Server.Services;
 /// call, signed for the calling account; the catalogue marks the writes, which are never re-sent. Placements first
 /// get a client order id (<see cref="ClientOrderIds"/>), which is sent and returned.
 /// </summary>
-internal sealed class OrdersService(KrakenCalls kraken, MarketDataHub hub) : Contracts.Spot.V1.OrdersService.OrdersServiceBase
+internal sealed class OrdersService(KrakenCalls kraken, OrderPlacement placement, MarketDataHub hub) : Contracts.Spot.V1.OrdersService.OrdersServiceBase
 {
     public override Task<GetOpenOrdersResponse> GetOpenOrders(GetOpenOrdersRequest request, ServerCallContext context) =>
         kraken.PrivateAsync(KrakenEndpoints.OpenOrders, OrdersMapping.Parameters(request), OrdersMapping.ToOpenOrders, context);
@@ -25,11 +25,8 @@ internal sealed class OrdersService(KrakenCalls kraken, MarketDataHub hub) : Con
     public override Task<GetOrderAmendsResponse> GetOrderAmends(GetOrderAmendsRequest request, ServerCallContext context) =>
         kraken.PrivateAsync(KrakenEndpoints.OrderAmends, OrdersMapping.Parameters(request), OrdersMapping.ToOrderAmends, context);
 
-    public override Task<SubmitOrderResponse> SubmitOrder(SubmitOrderRequest request, ServerCallContext context)
-    {
-        var order = ClientOrderIds.Assign(request);
-        return kraken.PrivateAsync(KrakenEndpoints.AddOrder, OrdersMapping.Parameters(order), result => OrdersMapping.ToSubmitOrder(result, order.ClOrdId), context);
-    }
+    public override Task<SubmitOrderResponse> SubmitOrder(SubmitOrderRequest request, ServerCallContext context) =>
+        placement.SubmitAsync(request, context);
 
     public override Task<SubmitBatchOrdersResponse> SubmitBatchOrders(SubmitBatchOrdersRequest request, ServerCallContext context)
     {
