@@ -64,7 +64,7 @@ public partial class AccountFixtureMappingTests
         var (_, map, typedKeys) = Mappings.Single(m => m.Fixture == fixture);
         using var response = KrakenEnvelope.Parse(fixture, Fixtures.Bytes(fixture), TimeProvider.System);
 
-        var expected = DecimalTexts(response.Result, typedKeys);
+        var expected = MessageText.DecimalTexts(response.Result, typedKeys);
         var mapped = MessageText.Strings(map(response.Result));
 
         foreach (var text in expected.Distinct())
@@ -72,42 +72,6 @@ public partial class AccountFixtureMappingTests
             Assert.That(mapped.Count(t => t == text), Is.GreaterThanOrEqualTo(expected.Count(t => t == text)), $"'{text}' lost or reformatted in {fixture}");
         }
     }
-
-    // Decimal strings (signed ones too, "+154186.9728") and the raw text of JSON numbers, outside the typed keys.
-    private static List<string> DecimalTexts(JsonElement json, IReadOnlyCollection<string> typedKeys)
-    {
-        List<string> found = [];
-        Walk(json);
-        return found;
-
-        void Walk(JsonElement element)
-        {
-            switch (element.ValueKind)
-            {
-                case JsonValueKind.Object:
-                    foreach (var member in element.EnumerateObject().Where(m => !typedKeys.Contains(m.Name)))
-                    {
-                        Walk(member.Value);
-                    }
-                    break;
-                case JsonValueKind.Array:
-                    foreach (var item in element.EnumerateArray())
-                    {
-                        Walk(item);
-                    }
-                    break;
-                case JsonValueKind.String when DecimalText().IsMatch(element.GetString()!):
-                    found.Add(element.GetString()!);
-                    break;
-                case JsonValueKind.Number:
-                    found.Add(element.GetRawText());
-                    break;
-            }
-        }
-    }
-
-    [GeneratedRegex(@"^[+-]?\d+(\.\d+)?$")]
-    private static partial Regex DecimalText();
 
     // ---- Balances -------------------------------------------------------------------------------------------
 

@@ -62,7 +62,7 @@ public partial class FundingFixtureMappingTests
         var (_, map, typedKeys) = Mappings.Single(m => m.Fixture == fixture);
         using var response = KrakenEnvelope.Parse(fixture, Fixtures.Bytes(fixture), TimeProvider.System);
 
-        var expected = DecimalTexts(response.Result, typedKeys);
+        var expected = MessageText.DecimalTexts(response.Result, typedKeys);
         var mapped = MessageText.Strings(map(response.Result));
 
         foreach (var text in expected.Distinct())
@@ -82,42 +82,6 @@ public partial class FundingFixtureMappingTests
 
         Assert.That(Mappings.Select(m => m.Fixture), Is.EquivalentTo(fixtures));
     }
-
-    // Decimal strings (signed ones too) and the raw text of JSON numbers, outside the typed keys.
-    private static List<string> DecimalTexts(JsonElement json, IReadOnlyCollection<string> typedKeys)
-    {
-        List<string> found = [];
-        Walk(json);
-        return found;
-
-        void Walk(JsonElement element)
-        {
-            switch (element.ValueKind)
-            {
-                case JsonValueKind.Object:
-                    foreach (var member in element.EnumerateObject().Where(m => !typedKeys.Contains(m.Name)))
-                    {
-                        Walk(member.Value);
-                    }
-                    break;
-                case JsonValueKind.Array:
-                    foreach (var item in element.EnumerateArray())
-                    {
-                        Walk(item);
-                    }
-                    break;
-                case JsonValueKind.String when DecimalText().IsMatch(element.GetString()!):
-                    found.Add(element.GetString()!);
-                    break;
-                case JsonValueKind.Number:
-                    found.Add(element.GetRawText());
-                    break;
-            }
-        }
-    }
-
-    [GeneratedRegex(@"^[+-]?\d+(\.\d+)?$")]
-    private static partial Regex DecimalText();
 
     // ---- Deposits -------------------------------------------------------------------------------------------
 

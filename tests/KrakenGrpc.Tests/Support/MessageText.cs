@@ -41,6 +41,42 @@ public static partial class MessageText
         }
     }
 
+    /// <summary>
+    /// Every decimal text of a private answer: decimal strings, signed ones too ("+154186.9728"), and the raw text of
+    /// JSON numbers, leaving out the keys the contract types (times, counts, ids) rather than copies as text.
+    /// </summary>
+    public static List<string> DecimalTexts(JsonElement json, IReadOnlyCollection<string> typedKeys)
+    {
+        List<string> found = [];
+        Walk(json);
+        return found;
+
+        void Walk(JsonElement element)
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    foreach (var member in element.EnumerateObject().Where(m => !typedKeys.Contains(m.Name)))
+                    {
+                        Walk(member.Value);
+                    }
+                    break;
+                case JsonValueKind.Array:
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        Walk(item);
+                    }
+                    break;
+                case JsonValueKind.String when SignedDecimal().IsMatch(element.GetString()!):
+                    found.Add(element.GetString()!);
+                    break;
+                case JsonValueKind.Number:
+                    found.Add(element.GetRawText());
+                    break;
+            }
+        }
+    }
+
     /// <summary>Every string field value anywhere in a protobuf message (nested messages, lists and maps included).</summary>
     public static List<string> Strings(IMessage message)
     {
@@ -90,4 +126,7 @@ public static partial class MessageText
 
     [GeneratedRegex(@"^-?\d+(\.\d+)?$")]
     private static partial Regex Decimal();
+
+    [GeneratedRegex(@"^[+-]?\d+(\.\d+)?$")]
+    private static partial Regex SignedDecimal();
 }
