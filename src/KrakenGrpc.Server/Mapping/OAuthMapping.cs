@@ -61,6 +61,9 @@ internal static class OAuthMapping
             .Required("api_key_name", request.ApiKeyName)
             .Length("api_key_name", request.ApiKeyName, 1, MaxKeyNameLength)
             .Length("new_api_key_name", request.NewApiKeyName, 1, MaxKeyNameLength)
+            // Set but empty would not be sent at all, and Kraken would answer "updated" with the old name kept.
+            .Check(!request.HasNewApiKeyName || request.NewApiKeyName.Length > 0, "new_api_key_name",
+                $"must be 1 to {MaxKeyNameLength} characters long, was empty (leave it unset to keep the name)")
             .ListEntries("ip_allowlist.entries", request.IpAllowlist?.Entries ?? [])
             .InRange("nonce_window", request.HasNonceWindow ? (int)Math.Clamp(request.NonceWindow, -1, int.MaxValue) : null, 0, int.MaxValue)
             .ThrowIfInvalid();
@@ -161,19 +164,26 @@ internal static class OAuthMapping
         info.IpAllowlist.AddRange(Words(key, "ip_allowlist"));
         if (key.TryGetProperty("permissions", out var permissions) && permissions.ValueKind == JsonValueKind.Object)
         {
-            info.Permissions = new FastApiKeyPermissions
+            // Optional fields: a permission Kraken did not send stays unset rather than reading as false.
+            var mapped = new FastApiKeyPermissions();
+            void Read(string name, Action<bool> set)
             {
-                ExportData = Flag(permissions, "export_data"),
-                FundsAdd = Flag(permissions, "funds_add"),
-                FundsEarn = Flag(permissions, "funds_earn"),
-                FundsQuery = Flag(permissions, "funds_query"),
-                FundsWithdraw = Flag(permissions, "funds_withdraw"),
-                LedgerQuery = Flag(permissions, "ledger_query"),
-                TradesClose = Flag(permissions, "trades_close"),
-                TradesModify = Flag(permissions, "trades_modify"),
-                TradesQueryClosed = Flag(permissions, "trades_query_closed"),
-                TradesQueryOpen = Flag(permissions, "trades_query_open"),
-            };
+                if (permissions.TryGetProperty(name, out _))
+                {
+                    set(Flag(permissions, name));
+                }
+            }
+            Read("export_data", value => mapped.ExportData = value);
+            Read("funds_add", value => mapped.FundsAdd = value);
+            Read("funds_earn", value => mapped.FundsEarn = value);
+            Read("funds_query", value => mapped.FundsQuery = value);
+            Read("funds_withdraw", value => mapped.FundsWithdraw = value);
+            Read("ledger_query", value => mapped.LedgerQuery = value);
+            Read("trades_close", value => mapped.TradesClose = value);
+            Read("trades_modify", value => mapped.TradesModify = value);
+            Read("trades_query_closed", value => mapped.TradesQueryClosed = value);
+            Read("trades_query_open", value => mapped.TradesQueryOpen = value);
+            info.Permissions = mapped;
         }
         return info;
     }
