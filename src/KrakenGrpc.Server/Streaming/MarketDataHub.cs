@@ -60,7 +60,7 @@ internal sealed partial class MarketDataHub : IDisposable
         {
             while (await mailbox.TakeAsync(cancellationToken).ConfigureAwait(false) is { } update)
             {
-                yield return definition.ToResponse(update);
+                yield return poller.ResponseOf(update);
             }
         }
         finally

@@ -40,6 +40,12 @@ internal sealed partial class StreamPoller<TEntry, TResponse> : IStreamPoller, I
     private Task _loop = Task.CompletedTask;
     private int _stopping;
 
+    // The response of the update most recently turned into one. Every subscriber of a poll takes the same update, so
+    // the message is built once instead of once per subscriber (10 000 dictionaries or copied trade lists per poll);
+    // responses are only ever serialized, never changed, so writers may share one. Read and replaced without the lock:
+    // at worst two subscribers build the same response.
+    private SharedResponse? _shared;
+
     public StreamPoller(StreamDefinition<TEntry, TResponse> definition, MarketDataHub hub, TimeSpan interval)
     {
         _definition = definition;
@@ -72,6 +78,21 @@ internal sealed partial class StreamPoller<TEntry, TResponse> : IStreamPoller, I
             _subscribers.Add(mailbox);
         }
         return mailbox;
+    }
+
+    /// <summary>
+    /// The message a subscriber sends for <paramref name="update"/>: the one already built when another subscriber took
+    /// the same update (a poll's changes, a snapshot), else a new one (a slow subscriber's merged backlog is its own).
+    /// </summary>
+    public TResponse ResponseOf(StreamUpdate<TEntry> update)
+    {
+        if (Volatile.Read(ref _shared) is { } shared && ReferenceEquals(shared.Update, update))
+        {
+            return shared.Response;
+        }
+        var response = _definition.ToResponse(update);
+        Volatile.Write(ref _shared, new SharedResponse(update, response));
+        return response;
     }
 
     /// <summary>Removes a subscriber and returns how many remain.</summary>
@@ -230,6 +251,8 @@ internal sealed partial class StreamPoller<TEntry, TResponse> : IStreamPoller, I
         KrakenException kraken => new KrakenException(kraken.ErrorClass, kraken.Endpoint, kraken.Message, kraken.KrakenErrors, kraken),
         _ => new InvalidOperationException($"The poller of {Key} failed: {failure.Message}", failure),
     };
+
+    private sealed record SharedResponse(StreamUpdate<TEntry> Update, TResponse Response);
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Poller {Key} failed transiently ({Reason}, {Failures} in a row); next poll in {Pause}")]
     private static partial void LogTransientFailure(ILogger logger, StreamKey key, string reason, int failures, TimeSpan pause);

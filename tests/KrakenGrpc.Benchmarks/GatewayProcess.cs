@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+
+namespace KrakenGrpc.Benchmarks;
+
+/// <summary>
+/// The gateway as a process of its own (<c>dotnet KrakenGrpc.Server.dll</c>), so that its memory and CPU are the
+/// gateway's alone. Started on a free loopback port, ready once its gRPC health check answers SERVING, killed on
+/// disposal whatever happened (and on the harness's exit, should disposal never run).
+/// </summary>
+internal sealed class GatewayProcess : IAsyncDisposable
+{
+    private const string ServerAssembly = "KrakenGrpc.Server.dll";
+    private const int KeptOutputLines = 40;
+
+    private readonly Process _process;
+    private readonly Queue<string> _output = new();
+    private readonly EventHandler _onExit;
+
+    private GatewayProcess(Process process, Uri address)
+    {
+        _process = process;
+        Address = address;
+        _onExit = (_, _) => Kill();
+        AppDomain.CurrentDomain.ProcessExit += _onExit;
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public Uri Address { get; }
+
+    public int Id => _process.Id;
+
+    /// <summary>The resident set now, in bytes (VmRSS); null once the process has gone.</summary>
+    public long? Rss => ProcStatus.ReadKb($"/proc/{Id}/status", "VmRSS") * 1024;
+
+    /// <summary>The highest resident set since the process started, in bytes (VmHWM).</summary>
+    public long? PeakRss => ProcStatus.ReadKb($"/proc/{Id}/status", "VmHWM") * 1024;
+
+    public TimeSpan? CpuTime => ProcStatus.CpuTime(Id);
+
+    /// <summary>
+    /// The built gateway: <paramref name="explicitPath"/> when given, else the copy the project reference put beside
+    /// this harness (the same configuration as the harness).
+    /// </summary>
+    public static string FindServerAssembly(string? explicitPath)
+    {
+        var path = explicitPath ?? Path.Combine(AppContext.BaseDirectory, ServerAssembly);
+        var runtimeConfig = Path.ChangeExtension(path, ".runtimeconfig.json");
+        if (!File.Exists(path) || !File.Exists(runtimeConfig))
+        {
+            throw new FileNotFoundException($"The gateway is not built at {path} (with {Path.GetFileName(runtimeConfig)}); build the harness first or pass --server <path to {ServerAssembly}>.", path);
+        }
+        return Path.GetFullPath(path);
+    }
+
+    /// <summary>Starts the gateway against <paramref name="kraken"/> and waits until it serves.</summary>
+    public static async Task<GatewayProcess> StartAsync(string serverAssembly, Uri kraken, IEnumerable<string> configuration, CancellationToken cancellationToken)
+    {
+        var port = FreeLoopbackPort();
+        var address = new Uri($"http://127.0.0.1:{port}");
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(serverAssembly)!,
+        };
+        start.ArgumentList.Add(serverAssembly);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add(address.ToString().TrimEnd('/'));
+        start.ArgumentList.Add($"--Kraken:BaseUrl={kraken}");
+        foreach (var setting in configuration)
+        {
+            start.ArgumentList.Add(setting);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("The gateway process did not start.");
+        var gateway = new GatewayProcess(process, address);
+        try
+        {
+            await gateway.WaitUntilServingAsync(TimeSpan.FromSeconds(60), cancellationToken);
+            return gateway;
+        }
+        catch
+        {
+            await gateway.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        AppDomain.CurrentDomain.ProcessExit -= _onExit;
+        Kill();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync($"The gateway (pid {_process.Id}) did not exit within 10 s of being killed.");
+        }
+        _process.Dispose();
+    }
+
+    /// <summary>The gateway's last lines of output (warnings and errors: it logs at Warning).</summary>
+    public string RecentOutput()
+    {
+        lock (_output)
+        {
+            return string.Join(Environment.NewLine, _output);
+        }
+    }
+
+    private async Task WaitUntilServingAsync(TimeSpan limit, CancellationToken cancellationToken)
+    {
+        using var channel = GrpcChannel.ForAddress(Address);
+        var health = new Health.HealthClient(channel);
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The gateway exited with code {_process.ExitCode} before serving:{Environment.NewLine}{RecentOutput()}");
+            }
+
+            try
+            {
+                var answer = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: cancellationToken);
+                if (answer.Status == HealthCheckResponse.Types.ServingStatus.Serving)
+                {
+                    return;
+                }
+            }
+            catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
+            {
+                // Not listening yet.
+            }
+
+            if (deadline.Elapsed > limit)
+            {
+                throw new TimeoutException($"The gateway did not report SERVING within {limit.TotalSeconds:0} s:{Environment.NewLine}{RecentOutput()}");
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+        }
+    }
+
+    private void Kill()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            if (_output.Count == KeptOutputLines)
+            {
+                _output.Dequeue();
+            }
+            _output.Enqueue(line);
+        }
+    }
+
+    // The `dotnet` that runs this harness (the SDK sets DOTNET_HOST_PATH under `dotnet run`), else the one on PATH.
+    private static string DotnetHost()
+    {
+        if (Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            return self;
+        }
+        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host))
+        {
+            return host;
+        }
+        if (Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } root && File.Exists(Path.Combine(root, "dotnet")))
+        {
+            return Path.Combine(root, "dotnet");
+        }
+        return "dotnet";
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
