@@ -75,25 +75,32 @@ internal static class FundingMapping
             .Add("otp", request.Otp);
     }
 
-    public static KrakenParameters Parameters(GetDepositsStatusRequest request)
+    public static KrakenParameters Parameters(GetDepositsStatusRequest request) => HistoryParameters(
+        request.Asset, request.Aclass, request.Method, request.Start, request.End,
+        request.HasPaginate ? request.Paginate : null, request.HasNextCursor ? request.NextCursor : null,
+        request.HasLimit ? request.Limit : null, request.RebaseMultiplier, request.Otp, boundsExcluded: false);
+
+    // DepositStatus and WithdrawStatus take the same filters and cursor; only how Kraken treats the time bounds differs.
+    private static KrakenParameters HistoryParameters(
+        string asset, string aclass, string method, Timestamp? start, Timestamp? end, bool? paginate, string? nextCursor,
+        int? limit, RebaseMultiplier rebaseMultiplier, string otp, bool boundsExcluded)
     {
         var validation = new RequestValidation();
-        ValidateHistory(validation, request.Start, request.End, request.HasPaginate ? request.Paginate : null,
-            request.HasNextCursor ? request.NextCursor : null, request.HasLimit ? request.Limit : null, boundsExcluded: false);
+        ValidateHistory(validation, start, end, paginate, nextCursor, limit, boundsExcluded);
         validation
-            .Defined("rebase_multiplier", request.RebaseMultiplier)
+            .Defined("rebase_multiplier", rebaseMultiplier)
             .ThrowIfInvalid();
         return new KrakenParameters()
-            .Add("asset", request.Asset)
-            .Add("aclass", request.Aclass)
-            .Add("method", request.Method)
-            .Add("start", StartSeconds(request.Start))
-            .Add("end", EndSeconds(request.End))
-            .Add("cursor", request.HasPaginate ? request.Paginate : null)
-            .Add("cursor", request.HasNextCursor ? request.NextCursor : null)
-            .Add("limit", request.HasLimit ? request.Limit : null)
-            .Add("rebase_multiplier", KrakenVocabulary.RebaseMultiplier.ToKraken(request.RebaseMultiplier))
-            .Add("otp", request.Otp);
+            .Add("asset", asset)
+            .Add("aclass", aclass)
+            .Add("method", method)
+            .Add("start", StartSeconds(start))
+            .Add("end", EndSeconds(end))
+            .Add("cursor", paginate)
+            .Add("cursor", nextCursor)
+            .Add("limit", limit)
+            .Add("rebase_multiplier", KrakenVocabulary.RebaseMultiplier.ToKraken(rebaseMultiplier))
+            .Add("otp", otp);
     }
 
     // ---- Requests: withdrawals ------------------------------------------------------------------------------
@@ -154,26 +161,10 @@ internal static class FundingMapping
             .Add("otp", request.Otp);
     }
 
-    public static KrakenParameters Parameters(GetWithdrawalsStatusRequest request)
-    {
-        var validation = new RequestValidation();
-        ValidateHistory(validation, request.Start, request.End, request.HasPaginate ? request.Paginate : null,
-            request.HasNextCursor ? request.NextCursor : null, request.HasLimit ? request.Limit : null, boundsExcluded: true);
-        validation
-            .Defined("rebase_multiplier", request.RebaseMultiplier)
-            .ThrowIfInvalid();
-        return new KrakenParameters()
-            .Add("asset", request.Asset)
-            .Add("aclass", request.Aclass)
-            .Add("method", request.Method)
-            .Add("start", StartSeconds(request.Start))
-            .Add("end", EndSeconds(request.End))
-            .Add("cursor", request.HasPaginate ? request.Paginate : null)
-            .Add("cursor", request.HasNextCursor ? request.NextCursor : null)
-            .Add("limit", request.HasLimit ? request.Limit : null)
-            .Add("rebase_multiplier", KrakenVocabulary.RebaseMultiplier.ToKraken(request.RebaseMultiplier))
-            .Add("otp", request.Otp);
-    }
+    public static KrakenParameters Parameters(GetWithdrawalsStatusRequest request) => HistoryParameters(
+        request.Asset, request.Aclass, request.Method, request.Start, request.End,
+        request.HasPaginate ? request.Paginate : null, request.HasNextCursor ? request.NextCursor : null,
+        request.HasLimit ? request.Limit : null, request.RebaseMultiplier, request.Otp, boundsExcluded: true);
 
     public static KrakenParameters Parameters(CancelWithdrawalRequest request)
     {
