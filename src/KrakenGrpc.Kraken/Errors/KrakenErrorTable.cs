@@ -18,6 +18,21 @@ public static class KrakenErrorTable
     /// <summary>The ErrorInfo domain of every status the gateway produces.</summary>
     public const string Domain = "api.kraken.com";
 
+    /// <summary>
+    /// Kraken locked the key out (too many invalid keys, signatures or nonces; about 15 minutes, support article
+    /// 360001491786). The gateway then sends nothing for that key until the period is over.
+    /// </summary>
+    public static readonly KrakenErrorClass TemporaryLockout = new(StatusCode.Unavailable, "TEMPORARY_LOCKOUT", TimeSpan.FromMinutes(15));
+
+    /// <summary>Kraken refused a nonce; the request was not carried out, so it is re-signed and sent once more.</summary>
+    public static readonly KrakenErrorClass InvalidNonce = new(StatusCode.Unauthenticated, "INVALID_NONCE");
+
+    /// <summary>
+    /// Kraken's concurrency throttle ("EService:Throttled: &lt;unix time&gt;"): the key's calls wait until that second
+    /// when the caller's deadline allows, and are otherwise refused with the time in RetryInfo.
+    /// </summary>
+    public static readonly KrakenErrorClass Throttled = new(StatusCode.ResourceExhausted, "THROTTLED", TimeSpan.FromSeconds(1));
+
     // Kraken's strings, matched by prefix ("EGeneral:Invalid arguments:volume" is an invalid argument); the longest
     // matching prefix wins, so specific entries may sit anywhere. Sources: protocol.md §7.
     private static readonly (string Prefix, KrakenErrorClass Class)[] KrakenErrors =
@@ -26,13 +41,13 @@ public static class KrakenErrorTable
         ("EGeneral:Invalid arguments:Index unavailable", new(StatusCode.FailedPrecondition, "INDEX_UNAVAILABLE")),
         ("EGeneral:Invalid arguments:Invalid strategy ID", new(StatusCode.NotFound, "UNKNOWN_EARN_STRATEGY")),
         ("EGeneral:Permission denied", new(StatusCode.PermissionDenied, "PERMISSION_DENIED")),
-        ("EGeneral:Temporary lockout", new(StatusCode.Unavailable, "TEMPORARY_LOCKOUT", TimeSpan.FromMinutes(15))),
+        ("EGeneral:Temporary lockout", TemporaryLockout),
         ("EGeneral:Internal error", new(StatusCode.Unavailable, "KRAKEN_INTERNAL_ERROR", TimeSpan.FromSeconds(1))),
         ("EGeneral:Unknown method", new(StatusCode.Unimplemented, "UNKNOWN_METHOD")),
         ("EGeneral:Too many requests", new(StatusCode.ResourceExhausted, "TOO_MANY_REQUESTS", TimeSpan.FromSeconds(1), TransientForReads: true)),
         ("EAPI:Invalid key", new(StatusCode.Unauthenticated, "INVALID_KEY")),
         ("EAPI:Invalid signature", new(StatusCode.Unauthenticated, "INVALID_SIGNATURE")),
-        ("EAPI:Invalid nonce", new(StatusCode.Unauthenticated, "INVALID_NONCE")),
+        ("EAPI:Invalid nonce", InvalidNonce),
         ("EAPI:Invalid token", new(StatusCode.Unauthenticated, "INVALID_TOKEN")),
         ("EAPI:Permission denied", new(StatusCode.PermissionDenied, "PERMISSION_DENIED")),
         ("EAPI:Rate limit exceeded", new(StatusCode.ResourceExhausted, "RATE_LIMIT_EXCEEDED", TimeSpan.FromSeconds(3))),
@@ -80,8 +95,8 @@ public static class KrakenErrorTable
         ("EService:Market in cancel_only mode", new(StatusCode.FailedPrecondition, "MARKET_CANCEL_ONLY")),
         ("EService:Market in post_only mode", new(StatusCode.FailedPrecondition, "MARKET_POST_ONLY")),
         ("EService:Deadline elapsed", new(StatusCode.DeadlineExceeded, "KRAKEN_DEADLINE_ELAPSED")),
-        ("EService:Throttled", new(StatusCode.ResourceExhausted, "THROTTLED", TimeSpan.FromSeconds(1))),
-        ("EService: Throttled", new(StatusCode.ResourceExhausted, "THROTTLED", TimeSpan.FromSeconds(1))),
+        ("EService:Throttled", Throttled),
+        ("EService: Throttled", Throttled),
         ("EDatabase:Internal error", new(StatusCode.Unavailable, "KRAKEN_INTERNAL_ERROR", TimeSpan.FromSeconds(1))),
         ("EBM:limit exceeded:CAL", new(StatusCode.FailedPrecondition, "ACQUISITION_LIMIT_EXCEEDED")),
         ("EEarnings:Below min", new(StatusCode.InvalidArgument, "EARN_BELOW_MINIMUM")),
@@ -164,6 +179,13 @@ public static class KrakenErrorTable
     public static readonly KrakenErrorClass OAuthForbidden = new(StatusCode.PermissionDenied, "OAUTH_INSUFFICIENT_SCOPE");
 
     /// <summary>
+    /// A write (an order, a cancel, a withdrawal...) was sent but its answer was lost (5xx, timeout, dropped
+    /// connection, unreadable body): it may or may not have been carried out. It is never sent again by the gateway,
+    /// and no RetryInfo invites the caller to; the caller looks it up first.
+    /// </summary>
+    public static readonly KrakenErrorClass WriteOutcomeUnknown = new(StatusCode.Unknown, "OUTCOME_UNKNOWN");
+
+    /// <summary>
     /// An order's answer was lost and the order could not be found by its <c>cl_ord_id</c> in time: it may or may not
     /// exist. It was not sent again; the caller checks with the <c>cl_ord_id</c> before placing it anew.
     /// </summary>
@@ -185,7 +207,7 @@ public static class KrakenErrorTable
         if (best is not null)
         {
             // "EService:Throttled: 1700000000" names the second from which Kraken accepts calls again.
-            return best.Reason == "THROTTLED" && ThrottledUntil(krakenError) is { } until && until > now
+            return best == Throttled && ThrottledUntil(krakenError) is { } until && until > now
                 ? best with { RetryAfter = until - now }
                 : best;
         }

@@ -16,6 +16,7 @@ public sealed class AccountLane : IDisposable
 {
     private readonly TimeProvider _time;
     private readonly ConcurrencyLimiter _sendSlots;
+    private volatile LanePause? _pause;
 
     public AccountLane(KrakenAccount account, TimeProvider time)
     {
@@ -52,6 +53,7 @@ public sealed class AccountLane : IDisposable
     /// </summary>
     public async ValueTask WaitForBudgetAsync(KrakenEndpoint endpoint, KrakenParameters parameters, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
+        await WaitOutPauseAsync(endpoint, deadline, cancellationToken).ConfigureAwait(false);
         var (counter, points, what) = endpoint.Limiter switch
         {
             KrakenLimiter.RestCounter when endpoint.CounterCost > 0 =>
@@ -78,6 +80,53 @@ public sealed class AccountLane : IDisposable
             await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Kraken told this key to stop until <paramref name="until"/>: a temporary lockout (every call is refused until
+    /// then, as sending more would only prolong it) or a concurrency throttle (calls wait for it when their deadline
+    /// allows). The later of two pauses wins.
+    /// </summary>
+    public void PauseUntil(DateTimeOffset until, KrakenErrorClass reason)
+    {
+        var pause = new LanePause(until, reason);
+        LanePause? current;
+        do
+        {
+            current = _pause;
+            if (current is not null && current.Until >= until)
+            {
+                return;
+            }
+        }
+        while (Interlocked.CompareExchange(ref _pause, pause, current) != current);
+    }
+
+    private async ValueTask WaitOutPauseAsync(KrakenEndpoint endpoint, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    {
+        if (_pause is not { } pause)
+        {
+            return;
+        }
+        var now = _time.GetUtcNow();
+        var remaining = pause.Until - now;
+        if (remaining <= TimeSpan.Zero)
+        {
+            return;
+        }
+        if (pause.Reason == KrakenErrorTable.TemporaryLockout)
+        {
+            throw new KrakenException(KrakenErrorTable.TemporaryLockout with { RetryAfter = remaining }, endpoint.Name,
+                $"Kraken has locked out the API key of account '{Account.Name}' (EGeneral:Temporary lockout); the gateway sends nothing for it until {pause.Until:HH:mm:ss} UTC. {endpoint.Name} was not sent.");
+        }
+        if (deadline is { } end && now + remaining > end)
+        {
+            throw new KrakenException(pause.Reason with { RetryAfter = remaining }, endpoint.Name,
+                $"Kraken throttles the API key of account '{Account.Name}' until {pause.Until:HH:mm:ss} UTC, after the call's deadline; {endpoint.Name} was not sent. Retry in {remaining.TotalSeconds:0.0} s.");
+        }
+        await Task.Delay(remaining, _time, cancellationToken).ConfigureAwait(false);
+    }
+
+    private sealed record LanePause(DateTimeOffset Until, KrakenErrorClass Reason);
 
     /// <summary>Waits for this key's turn to sign and send; dispose the result once the answer has arrived.</summary>
     public async ValueTask<RateLimitLease> EnterAsync(CancellationToken cancellationToken)

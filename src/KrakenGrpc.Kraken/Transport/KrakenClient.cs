@@ -47,8 +47,7 @@ public sealed partial class KrakenClient(HttpClient http, IOptions<KrakenOptions
             await CheckOpenOrdersCapAsync(endpoint, parameters, account, deadline, cancellationToken).ConfigureAwait(false);
         }
 
-        using var request = PrivateRequest(endpoint, parameters, account, deadline);
-        var response = await SendAsync(endpoint, request, cancellationToken).ConfigureAwait(false);
+        var response = await SendSignedAsync(endpoint, parameters, account, deadline, request => SendAsync(endpoint, request, cancellationToken)).ConfigureAwait(false);
         if (endpoint.Limiter == KrakenLimiter.TradingEngine || endpoint == KrakenEndpoints.CancelAll)
         {
             trading.Record(endpoint, parameters, response.Result);
@@ -80,24 +79,85 @@ public sealed partial class KrakenClient(HttpClient http, IOptions<KrakenOptions
     public async Task<HttpResponseMessage> DownloadPrivateAsync(
         KrakenEndpoint endpoint, KrakenParameters parameters, KrakenAccount account, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
-        using var request = PrivateRequest(endpoint, parameters, account, deadline);
-        var response = await ExchangeAsync(endpoint, request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        if (response.IsSuccessStatusCode && response.Content.Headers.ContentType?.MediaType != "application/json")
+        return await SendSignedAsync(endpoint, parameters, account, deadline, async request =>
         {
-            return response;
-        }
-
-        using (response)
-        {
-            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
+            var response = await ExchangeAsync(endpoint, request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode && response.Content.Headers.ContentType?.MediaType != "application/json")
             {
-                throw FailedStatus(endpoint, (int)response.StatusCode, body);
+                return response;
             }
-            using var envelope = KrakenEnvelope.Parse(endpoint.Name, body, time);
-            throw new KrakenException(KrakenErrorTable.UnreadableResponse, endpoint.Name, $"Kraken answered {endpoint.Name} with JSON instead of a file.");
+
+            using (response)
+            {
+                var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw FailedStatus(endpoint, (int)response.StatusCode, body);
+                }
+                using var envelope = KrakenEnvelope.Parse(endpoint.Name, body, time);
+                throw new KrakenException(KrakenErrorTable.UnreadableResponse, endpoint.Name, $"Kraken answered {endpoint.Name} with JSON instead of a file.");
+            }
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends a signed call and applies what Kraken says about the key itself. A refused nonce means the request was
+    /// not carried out, so it is signed anew and sent once more. A lockout pauses the key's lane; a throttle pauses it
+    /// until the second Kraken names and the call goes again if its deadline allows. A write whose answer is lost
+    /// becomes <see cref="KrakenErrorTable.WriteOutcomeUnknown"/>: it is never sent again.
+    /// </summary>
+    private async Task<T> SendSignedAsync<T>(
+        KrakenEndpoint endpoint, KrakenParameters parameters, KrakenAccount account, DateTimeOffset? deadline, Func<HttpRequestMessage, Task<T>> send)
+    {
+        var lane = lanes.For(account);
+        var resigned = false;
+        for (var throttled = 0; ; )
+        {
+            using var request = PrivateRequest(endpoint, parameters, account, deadline);
+            try
+            {
+                return await send(request).ConfigureAwait(false);
+            }
+            catch (KrakenException refused) when (refused.ErrorClass == KrakenErrorTable.InvalidNonce && !resigned)
+            {
+                LogInvalidNonce(logger, endpoint.Name, account.Name);
+                resigned = true;
+            }
+            catch (KrakenException refused) when (refused.ErrorClass.Reason == KrakenErrorTable.TemporaryLockout.Reason && refused.KrakenErrors.Count > 0)
+            {
+                var period = refused.ErrorClass.RetryAfter ?? KrakenErrorTable.TemporaryLockout.RetryAfter!.Value;
+                LogLockout(logger, account.Name, period.TotalMinutes);
+                lane.PauseUntil(time.GetUtcNow() + period, KrakenErrorTable.TemporaryLockout);
+                throw;
+            }
+            catch (KrakenException refused) when (refused.ErrorClass.Reason == KrakenErrorTable.Throttled.Reason && refused.KrakenErrors.Count > 0)
+            {
+                // The lane now holds every call of this key until then; the next attempt waits there or is refused.
+                var wait = refused.ErrorClass.RetryAfter ?? KrakenErrorTable.Throttled.RetryAfter!.Value;
+                lane.PauseUntil(time.GetUtcNow() + wait, KrakenErrorTable.Throttled);
+                if (++throttled > MaxThrottledAttempts)
+                {
+                    throw;
+                }
+            }
+            catch (KrakenException lost) when (endpoint.Writes && IsAnswerLost(lost.ErrorClass))
+            {
+                throw new KrakenException(KrakenErrorTable.WriteOutcomeUnknown, endpoint.Name,
+                    $"{endpoint.Name} was sent but its answer was lost ({lost.Message}); it may or may not have been carried out. The gateway did NOT send it again: look it up before sending it anew.",
+                    lost.KrakenErrors, lost, new Dictionary<string, string> { ["lost_answer"] = lost.ErrorClass.Reason });
+            }
         }
     }
+
+    // Calls a throttle may hold up before the caller is told when to come back.
+    private const int MaxThrottledAttempts = 2;
+
+    // The request may have reached Kraken and been carried out; only the answer is missing.
+    private static bool IsAnswerLost(KrakenErrorClass failure) =>
+        failure == KrakenErrorTable.UpstreamServerError
+        || failure == KrakenErrorTable.UpstreamTimeout
+        || failure == KrakenErrorTable.UpstreamUnreachable
+        || failure == KrakenErrorTable.UnreadableResponse;
 
     /// <summary>
     /// Calls a Kraken Connect (OAuth) endpoint: the token exchange with the gateway's client credentials (HTTP Basic),
@@ -249,6 +309,12 @@ public sealed partial class KrakenClient(HttpClient http, IOptions<KrakenOptions
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Kraken did not answer {Endpoint} within the request timeout")]
     private static partial void LogTimedOut(ILogger logger, string endpoint);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Kraken refused the nonce of {Endpoint} for account {Account}; signing it anew and sending it once more")]
+    private static partial void LogInvalidNonce(ILogger logger, string endpoint, string account);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "Kraken locked out the API key of account {Account}; no call is sent for it for {Minutes} minutes")]
+    private static partial void LogLockout(ILogger logger, string account, double minutes);
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Kraken answered {Endpoint} with HTTP {Status}")]
     private static partial void LogFailedStatus(ILogger logger, string endpoint, int status);

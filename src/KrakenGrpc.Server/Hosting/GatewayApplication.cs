@@ -45,7 +45,7 @@ public static partial class GatewayApplication
 
         builder.Services.AddKrakenRestCore(builder.Configuration);
         builder.Services.AddTransient<KrakenCalls>();
-        builder.Services.AddTransient<OrderPlacement>();
+        builder.Services.AddTransient<OrderReconciliation>();
         builder.Services.AddMarketDataHub(builder.Configuration);
         builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<KrakenErrorInterceptor>());
         builder.Services.AddGrpcReflection();

@@ -9,9 +9,10 @@ namespace KrakenGrpc.Server.Services;
 /// <summary>
 /// Orders: queries, placement, amendment, cancellation and the dead man's switch. Each RPC is one catalogued Kraken
 /// call, signed for the calling account; the catalogue marks the writes, which are never re-sent. Placements first
-/// get a client order id (<see cref="ClientOrderIds"/>), which is sent and returned.
+/// get a client order id (<see cref="ClientOrderIds"/>), which is sent and returned; placements, cancels and amends
+/// whose answer is lost are reconciled (<see cref="OrderReconciliation"/>).
 /// </summary>
-internal sealed class OrdersService(KrakenCalls kraken, OrderPlacement placement, MarketDataHub hub) : Contracts.Spot.V1.OrdersService.OrdersServiceBase
+internal sealed class OrdersService(KrakenCalls kraken, OrderReconciliation reconciliation, MarketDataHub hub) : Contracts.Spot.V1.OrdersService.OrdersServiceBase
 {
     public override Task<GetOpenOrdersResponse> GetOpenOrders(GetOpenOrdersRequest request, ServerCallContext context) =>
         kraken.PrivateAsync(KrakenEndpoints.OpenOrders, OrdersMapping.Parameters(request), OrdersMapping.ToOpenOrders, context);
@@ -26,22 +27,19 @@ internal sealed class OrdersService(KrakenCalls kraken, OrderPlacement placement
         kraken.PrivateAsync(KrakenEndpoints.OrderAmends, OrdersMapping.Parameters(request), OrdersMapping.ToOrderAmends, context);
 
     public override Task<SubmitOrderResponse> SubmitOrder(SubmitOrderRequest request, ServerCallContext context) =>
-        placement.SubmitAsync(request, context);
+        reconciliation.SubmitAsync(request, context);
 
-    public override Task<SubmitBatchOrdersResponse> SubmitBatchOrders(SubmitBatchOrdersRequest request, ServerCallContext context)
-    {
-        var batch = ClientOrderIds.Assign(request);
-        return kraken.PrivateAsync(KrakenEndpoints.AddOrderBatch, OrdersMapping.Parameters(batch), result => OrdersMapping.ToSubmitBatchOrders(result, batch), context);
-    }
+    public override Task<SubmitBatchOrdersResponse> SubmitBatchOrders(SubmitBatchOrdersRequest request, ServerCallContext context) =>
+        reconciliation.SubmitBatchAsync(request, context);
 
     public override Task<AmendOrderResponse> AmendOrder(AmendOrderRequest request, ServerCallContext context) =>
-        kraken.PrivateAsync(KrakenEndpoints.AmendOrder, OrdersMapping.Parameters(request), OrdersMapping.ToAmendOrder, context);
+        reconciliation.AmendAsync(request, context);
 
     public override Task<EditOrderResponse> EditOrder(EditOrderRequest request, ServerCallContext context) =>
         kraken.PrivateAsync(KrakenEndpoints.EditOrder, OrdersMapping.Parameters(request), OrdersMapping.ToEditOrder, context);
 
     public override Task<CancelOrderResponse> CancelOrder(CancelOrderRequest request, ServerCallContext context) =>
-        kraken.PrivateAsync(KrakenEndpoints.CancelOrder, OrdersMapping.Parameters(request), OrdersMapping.ToCancelOrder, context);
+        reconciliation.CancelAsync(request, context);
 
     public override Task<CancelAllOrdersResponse> CancelAllOrders(CancelAllOrdersRequest request, ServerCallContext context) =>
         kraken.PrivateAsync(KrakenEndpoints.CancelAll, OrdersMapping.Parameters(request), OrdersMapping.ToCancelAllOrders, context);

@@ -962,7 +962,7 @@ public class FundingAndOAuthSandboxTests
     };
 
     [Test]
-    public void MoneyMovementWhoseAnswerIsAServerError_FailsUnavailable_AndIsSentExactlyOnce(
+    public void MoneyMovementWhoseAnswerIsAServerError_FailsOutcomeUnknown_AndIsSentExactlyOnce(
         [Values] MoneyMove move, [Values(500, 502)] int status)
     {
         var path = PathOf(move);
@@ -974,8 +974,10 @@ public class FundingAndOAuthSandboxTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(failure.StatusCode, Is.EqualTo(StatusCode.Unavailable));
-            Assert.That(failure.ErrorInfo().Reason, Is.EqualTo("UPSTREAM_SERVER_ERROR"));
+            Assert.That(failure.StatusCode, Is.EqualTo(StatusCode.Unknown));
+            Assert.That(failure.ErrorInfo().Reason, Is.EqualTo("OUTCOME_UNKNOWN"));
+            Assert.That(failure.ErrorInfo().Metadata["lost_answer"], Is.EqualTo("UPSTREAM_SERVER_ERROR"));
+            Assert.That(failure.RetryInfo(), Is.Null, "nothing invites a blind retry");
             Assert.That(_kraken.Requests.Count(path), Is.EqualTo(sent + 1), "a money movement was sent again");
             // This fault answers without doing anything: nothing moved.
             Assert.That(Account("lost").Balances, Is.EqualTo(before.Balances));
@@ -985,7 +987,7 @@ public class FundingAndOAuthSandboxTests
     }
 
     [Test]
-    public async Task WithdrawalKrakenCarriedOutButWhoseAnswerWasLost_FailsUnavailable_AndExistsExactlyOnce()
+    public async Task WithdrawalKrakenCarriedOutButWhoseAnswerWasLost_FailsOutcomeUnknown_AndExistsExactlyOnce()
     {
         _kraken.Faults.Inject(WithdrawPath, Fault.LostAnswer(500));
         var sent = _kraken.Requests.Count(WithdrawPath);
@@ -996,7 +998,7 @@ public class FundingAndOAuthSandboxTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(failure.StatusCode, Is.EqualTo(StatusCode.Unavailable));
+            Assert.That(failure.StatusCode, Is.EqualTo(StatusCode.Unknown));
             Assert.That(_kraken.Requests.Count(WithdrawPath), Is.EqualTo(sent + 1));
             Assert.That(Account("lostanswer").Withdrawals, Has.Count.EqualTo(1));
             Assert.That(Account("lostanswer").Balance("XXBT"), Is.EqualTo(1.5m), "the money left once");
@@ -1005,7 +1007,7 @@ public class FundingAndOAuthSandboxTests
     }
 
     [Test]
-    public async Task EarnAllocationKrakenAcceptedButWhoseAnswerWasLost_FailsUnavailable_AndAllocatesExactlyOnce()
+    public async Task EarnAllocationKrakenAcceptedButWhoseAnswerWasLost_FailsOutcomeUnknown_AndAllocatesExactlyOnce()
     {
         _kraken.Faults.Inject(AllocatePath, Fault.LostAnswer(502));
         var sent = _kraken.Requests.Count(AllocatePath);
@@ -1015,7 +1017,7 @@ public class FundingAndOAuthSandboxTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(failure.StatusCode, Is.EqualTo(StatusCode.Unavailable));
+            Assert.That(failure.StatusCode, Is.EqualTo(StatusCode.Unknown));
             Assert.That(_kraken.Requests.Count(AllocatePath), Is.EqualTo(sent + 1));
             Assert.That(status.Pending, Is.True, "the status call shows the allocation Kraken accepted");
         });
@@ -1030,7 +1032,7 @@ public class FundingAndOAuthSandboxTests
 
     [TestCase(MoneyMove.Withdrawal)]
     [TestCase(MoneyMove.EarnAllocation)]
-    public void MoneyMovementSlowerThanTheRequestTimeout_FailsDeadlineExceeded_AndIsSentExactlyOnce(MoneyMove move)
+    public void MoneyMovementSlowerThanTheRequestTimeout_FailsOutcomeUnknown_AndIsSentExactlyOnce(MoneyMove move)
     {
         var path = PathOf(move);
         _kraken.Faults.Inject(path, Fault.Delay(BeyondTheTimeout));
@@ -1041,8 +1043,8 @@ public class FundingAndOAuthSandboxTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(failure.StatusCode, Is.EqualTo(StatusCode.DeadlineExceeded));
-            Assert.That(failure.ErrorInfo().Reason, Is.EqualTo("UPSTREAM_TIMEOUT"));
+            Assert.That(failure.StatusCode, Is.EqualTo(StatusCode.Unknown));
+            Assert.That(failure.ErrorInfo().Metadata["lost_answer"], Is.EqualTo("UPSTREAM_TIMEOUT"));
             Assert.That(watch.Elapsed, Is.LessThan(BeyondTheTimeout), "the gateway gave up after its request timeout");
             Assert.That(_kraken.Requests.Count(path), Is.EqualTo(sent + 1), "a money movement was sent again");
         });
@@ -1099,7 +1101,7 @@ public class FundingAndOAuthSandboxTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(failure.StatusCode, Is.EqualTo(StatusCode.Unavailable));
+            Assert.That(failure.StatusCode, Is.EqualTo(StatusCode.Unknown));
             Assert.That(generateSent, Is.EqualTo(1), "generating an address was sent again");
             Assert.That(listSent, Is.EqualTo(2), "listing is a read and is retried");
             Assert.That(listed.Addresses, Has.Count.EqualTo(addressesBefore), "no address was generated");

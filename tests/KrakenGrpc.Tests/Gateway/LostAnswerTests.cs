@@ -108,4 +108,148 @@ public class LostAnswerTests
             Assert.That(_kraken.Accounts[_key].OpenOrders.Count(o => o.UserRef == 4242), Is.EqualTo(1), "placed once, as Kraken did");
         });
     }
+
+    private async Task<string> RestingOrderAsync()
+    {
+        var placed = await _gateway.Orders.SubmitOrderAsync(RestingBuy());
+        _kraken.Requests.Clear();
+        return placed.Txids.Single();
+    }
+
+    [Test]
+    public async Task BatchTakenButAnswerLost_IsFoundOrderByOrder_AndPlacedExactlyOnce()
+    {
+        _kraken.Faults.Inject("/0/private/AddOrderBatch", Fault.LostAnswer(502));
+        var batch = new SubmitBatchOrdersRequest { Pair = "XBTUSD" };
+        batch.Orders.Add(new BatchOrder { Type = OrderSide.Buy, Ordertype = OrderType.Limit, Volume = "0.01", Price = RestingBuy().Price });
+        batch.Orders.Add(new BatchOrder { Type = OrderSide.Buy, Ordertype = OrderType.Limit, Volume = "0.02", Price = RestingBuy().Price, ClOrdId = "batch-mine-2" });
+
+        using var call = _gateway.Orders.SubmitBatchOrdersAsync(batch);
+        var response = await call;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.Orders.Select(o => o.ClOrdId).ToList(), Has.Count.EqualTo(2).And.Contains("batch-mine-2"));
+            foreach (var order in response.Orders)
+            {
+                Assert.That(_kraken.Accounts[_key].Order(order.Txid)!.ClOrdId, Is.EqualTo(order.ClOrdId));
+                Assert.That(OrdersWith(order.ClOrdId), Is.EqualTo(1));
+            }
+            Assert.That(_kraken.Accounts[_key].Order(response.Orders[1].Txid)!.Volume, Is.EqualTo(0.02m), "results stay in request order");
+            Assert.That(_kraken.Requests.Count("/0/private/AddOrderBatch"), Is.EqualTo(1), "the batch was sent again");
+            Assert.That(call.GetTrailers().GetValue("kraken-reconciled"), Is.EqualTo("true"));
+        });
+    }
+
+    [Test]
+    public void BatchNeverTaken_AnswersUnknown_NamingTheOrdersToCheck()
+    {
+        _kraken.Faults.Inject("/0/private/AddOrderBatch", Fault.Status(500));
+        var batch = new SubmitBatchOrdersRequest { Pair = "XBTUSD" };
+        batch.Orders.Add(new BatchOrder { Type = OrderSide.Buy, Ordertype = OrderType.Limit, Volume = "0.01", Price = RestingBuy().Price, ClOrdId = "batch-lost-1" });
+        batch.Orders.Add(new BatchOrder { Type = OrderSide.Buy, Ordertype = OrderType.Limit, Volume = "0.01", Price = RestingBuy().Price, ClOrdId = "batch-lost-2" });
+
+        var failure = Assert.ThrowsAsync<RpcException>(async () => await _gateway.Orders.SubmitBatchOrdersAsync(batch))!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(failure.StatusCode, Is.EqualTo(StatusCode.Unknown));
+            Assert.That(failure.ErrorInfo().Reason, Is.EqualTo("ORDER_OUTCOME_UNKNOWN"));
+            Assert.That(failure.ErrorInfo().Metadata["cl_ord_ids_not_found"], Is.EqualTo("batch-lost-1,batch-lost-2"));
+            Assert.That(failure.RetryInfo(), Is.Null, "nothing invites a blind retry");
+            Assert.That(_kraken.Requests.Count("/0/private/AddOrderBatch"), Is.EqualTo(1));
+            Assert.That(OrdersWith("batch-lost-1") + OrdersWith("batch-lost-2"), Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task CancelCarriedOutButAnswerLost_IsConfirmedByTheOrdersStatus()
+    {
+        var txid = await RestingOrderAsync();
+        _kraken.Faults.Inject("/0/private/CancelOrder", Fault.LostAnswer(500));
+
+        using var call = _gateway.Orders.CancelOrderAsync(new CancelOrderRequest { Txid = txid });
+        var response = await call;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.Count, Is.EqualTo(1));
+            Assert.That(_kraken.Accounts[_key].Order(txid)!.Status, Is.EqualTo("canceled"));
+            Assert.That(_kraken.Requests.Count("/0/private/CancelOrder"), Is.EqualTo(1));
+            Assert.That(call.GetTrailers().GetValue("kraken-reconciled"), Is.EqualTo("true"));
+        });
+    }
+
+    [Test]
+    public async Task CancelNeverCarriedOut_AnswersUnknown_AndLeavesTheOrderOpen()
+    {
+        var txid = await RestingOrderAsync();
+        _kraken.Faults.Inject("/0/private/CancelOrder", Fault.Status(502));
+
+        var failure = Assert.ThrowsAsync<RpcException>(async () => await _gateway.Orders.CancelOrderAsync(new CancelOrderRequest { Txid = txid }))!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(failure.StatusCode, Is.EqualTo(StatusCode.Unknown));
+            Assert.That(failure.ErrorInfo().Metadata["txid"], Is.EqualTo(txid));
+            Assert.That(failure.Status.Detail, Does.Contain("OPEN"));
+            Assert.That(_kraken.Accounts[_key].Order(txid)!.Status, Is.EqualTo("open"));
+            Assert.That(_kraken.Requests.Count("/0/private/CancelOrder"), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task AmendCarriedOutButAnswerLost_IsFoundAmongTheOrdersAmends()
+    {
+        var txid = await RestingOrderAsync();
+        _kraken.Faults.Inject("/0/private/AmendOrder", Fault.LostAnswer(500));
+
+        using var call = _gateway.Orders.AmendOrderAsync(new AmendOrderRequest { Txid = txid, OrderQty = "0.03" });
+        var response = await call;
+        var amends = await _gateway.Orders.GetOrderAmendsAsync(new GetOrderAmendsRequest { OrderId = txid });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.AmendId, Is.Not.Empty.And.EqualTo(amends.Amends.Last().AmendId));
+            Assert.That(_kraken.Accounts[_key].Order(txid)!.Volume, Is.EqualTo(0.03m));
+            Assert.That(_kraken.Accounts[_key].Order(txid)!.AmendCount, Is.EqualTo(1));
+            Assert.That(_kraken.Requests.Count("/0/private/AmendOrder"), Is.EqualTo(1));
+            Assert.That(call.GetTrailers().GetValue("kraken-reconciled"), Is.EqualTo("true"));
+        });
+    }
+
+    [Test]
+    public async Task AmendNeverCarriedOut_AnswersUnknown_AndIsNotSentAgain()
+    {
+        var txid = await RestingOrderAsync();
+        _kraken.Faults.Inject("/0/private/AmendOrder", Fault.Status(503));
+
+        var failure = Assert.ThrowsAsync<RpcException>(async () => await _gateway.Orders.AmendOrderAsync(new AmendOrderRequest { Txid = txid, OrderQty = "0.03" }))!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(failure.StatusCode, Is.EqualTo(StatusCode.Unknown));
+            Assert.That(failure.ErrorInfo().Reason, Is.EqualTo("ORDER_OUTCOME_UNKNOWN"));
+            Assert.That(failure.ErrorInfo().Metadata["txid"], Is.EqualTo(txid));
+            Assert.That(_kraken.Accounts[_key].Order(txid)!.Volume, Is.EqualTo(0.01m));
+            Assert.That(_kraken.Requests.Count("/0/private/AmendOrder"), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task EditWhoseAnswerIsLost_AnswersOutcomeUnknown_AndIsSentOnce()
+    {
+        var txid = await RestingOrderAsync();
+        _kraken.Faults.Inject("/0/private/EditOrder", Fault.LostAnswer(500));
+
+        var failure = Assert.ThrowsAsync<RpcException>(async () => await _gateway.Orders.EditOrderAsync(new EditOrderRequest { Txid = txid, Pair = "XBTUSD", Volume = "0.02" }))!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(failure.StatusCode, Is.EqualTo(StatusCode.Unknown));
+            Assert.That(failure.ErrorInfo().Reason, Is.EqualTo("OUTCOME_UNKNOWN"));
+            Assert.That(failure.ErrorInfo().Metadata["lost_answer"], Is.EqualTo("UPSTREAM_SERVER_ERROR"));
+            Assert.That(_kraken.Requests.Count("/0/private/EditOrder"), Is.EqualTo(1));
+        });
+    }
 }

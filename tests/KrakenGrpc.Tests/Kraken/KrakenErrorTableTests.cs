@@ -95,4 +95,24 @@ public class ReadmeErrorTableTests
             }
         });
     }
+
+    [Test]
+    public void ReadmeErrorTable_ListsEveryClassOfTheGatewaysOwn()
+    {
+        var readme = File.ReadAllText(KrakenGrpc.Tests.Support.Repository.PathOf("README.md"));
+        var ownClasses = typeof(KrakenErrorTable).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => f.FieldType == typeof(KrakenErrorClass))
+            .Select(f => (KrakenErrorClass)f.GetValue(null)!)
+            .ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ownClasses, Has.Count.GreaterThan(10));
+            foreach (var errorClass in ownClasses)
+            {
+                var code = System.Text.RegularExpressions.Regex.Replace(errorClass.Code.ToString(), "(?<!^)([A-Z])", "_$1").ToUpperInvariant();
+                Assert.That(readme, Does.Contain($"| `{code}` | `{errorClass.Reason}` |"), errorClass.Reason);
+            }
+        });
+    }
 }
