@@ -116,7 +116,11 @@ public sealed class KrakenEmulator : IAsyncDisposable
         // An empty builder: no configuration files, environment variables or logging providers, so an emulator
         // embedded in a test run or in the gateway is not affected by, and does not print into, its host.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+        });
         builder.WebHost.UseUrls(options.Url);
         var app = builder.Build();
 

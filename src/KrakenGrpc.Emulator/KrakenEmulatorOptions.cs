@@ -7,6 +7,12 @@ public sealed class KrakenEmulatorOptions
     public string Url { get; set; } = "http://127.0.0.1:0";
 
     /// <summary>
+    /// Largest request body accepted; a bigger one is answered 413 before it is read. Kraken's own limit is not
+    /// documented; no real request comes near 64 KiB.
+    /// </summary>
+    public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>
     /// How often prices move on their own. <see cref="Timeout.InfiniteTimeSpan"/> moves them only when
     /// <see cref="EmulatedMarket.Step()"/> is called, which makes tests deterministic. Steps are at least one
     /// second apart in market time (Kraken's Spread and OHLC cursors count whole seconds), so an interval below

@@ -18,7 +18,6 @@ internal sealed class EmulatorPipeline(
     CancellationToken stopping)
 {
     // Far above any Kraken request (AddOrderBatch of 15 orders is a few KiB).
-    private const int MaxBodyBytes = 1024 * 1024;
 
     private const string JsonContentType = "application/json; charset=utf-8";
 
@@ -27,7 +26,18 @@ internal sealed class EmulatorPipeline(
         var request = context.Request;
         var path = request.Path.Value ?? "/";
         var queryString = request.QueryString.HasValue ? request.QueryString.Value![1..] : string.Empty;
-        var body = await ReadBodyAsync(request, context.RequestAborted).ConfigureAwait(false);
+        ReadOnlyMemory<byte> body;
+        try
+        {
+            body = await ReadBodyAsync(request, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // Above KrakenEmulatorOptions.MaxRequestBodyBytes (Kestrel's limit): refused before anything is recorded or
+            // done, with a proxy's HTML page as Kraken's edge would send (its exact answer is not documented).
+            await WriteAsync(context, new EndpointResponse(StatusCodes.Status413PayloadTooLarge, "<html><body><h1>413 Request Entity Too Large</h1></body></html>"u8.ToArray()), "text/html").ConfigureAwait(false);
+            return;
+        }
 
         if (path.StartsWith(ControlEndpoints.Prefix, StringComparison.Ordinal))
         {
@@ -120,11 +130,6 @@ internal sealed class EmulatorPipeline(
         int read;
         while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
         {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                break;
-            }
-
             buffer.Write(chunk, 0, read);
         }
 

@@ -155,6 +155,24 @@ public static class KrakenErrorTable
     public static readonly KrakenErrorClass UnknownAccount = new(StatusCode.InvalidArgument, "UNKNOWN_ACCOUNT");
 
     /// <summary>
+    /// The request is larger than Kraken takes (a query past common servers' 8 KB request line, a body past 64 KiB):
+    /// a caller's mistake, refused before sending. ErrorInfo's <c>field</c> names the largest parameter.
+    /// </summary>
+    public static readonly KrakenErrorClass RequestTooLarge = new(StatusCode.InvalidArgument, "REQUEST_TOO_LARGE");
+
+    /// <summary>The request's bytes are not a valid protobuf message of its type (truncated, invalid UTF-8, wrong wire type).</summary>
+    public static readonly KrakenErrorClass MalformedRequest = new(StatusCode.InvalidArgument, "MALFORMED_REQUEST");
+
+    /// <summary>Gateway tokens are configured and a private call came without <c>authorization: Bearer</c>.</summary>
+    public static readonly KrakenErrorClass GatewayTokenMissing = new(StatusCode.Unauthenticated, "GATEWAY_TOKEN_MISSING");
+
+    /// <summary>The caller's gateway token is not one of the configured tokens.</summary>
+    public static readonly KrakenErrorClass GatewayTokenInvalid = new(StatusCode.Unauthenticated, "GATEWAY_TOKEN_INVALID");
+
+    /// <summary>The caller's gateway token may not use the account the call names.</summary>
+    public static readonly KrakenErrorClass AccountNotAllowed = new(StatusCode.PermissionDenied, "ACCOUNT_NOT_ALLOWED");
+
+    /// <summary>
     /// The account's rate budget cannot take the call before the caller's deadline; RetryInfo says when it can. The
     /// call was not sent, so Kraken's counter was not touched.
     /// </summary>

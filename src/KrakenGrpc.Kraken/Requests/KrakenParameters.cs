@@ -84,6 +84,18 @@ public sealed class KrakenParameters : IEnumerable<KeyValuePair<string, object>>
         return this;
     }
 
+    /// <summary>The parameter with the most text (nested objects and lists counted whole): what to name when a request is too large.</summary>
+    public string? Largest() => _items.Count == 0 ? null : _items.MaxBy(item => TextLength(item.Value)).Key;
+
+    private static int TextLength(object value) => value switch
+    {
+        string text => text.Length,
+        string[] texts => texts.Sum(t => t.Length + 1),
+        KrakenParameters nested => nested._items.Sum(item => item.Key.Length + TextLength(item.Value)),
+        KrakenParameters[] objects => objects.Sum(o => TextLength(o)),
+        _ => 8,
+    };
+
     /// <summary>The text of a parameter (lists comma-joined), or null when it is not set.</summary>
     public string? Text(string name)
     {

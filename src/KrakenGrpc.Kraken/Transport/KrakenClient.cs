@@ -6,6 +6,7 @@ using KrakenGrpc.Kraken.Requests;
 using KrakenGrpc.Kraken.Responses;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using System.Text;
 using System.Text.Json;
 using Polly.Timeout;
 
@@ -18,6 +19,11 @@ namespace KrakenGrpc.Kraken.Transport;
 /// </summary>
 public sealed partial class KrakenClient(HttpClient http, IOptions<KrakenOptions> options, AccountLanes lanes, TimeProvider time, ILogger<KrakenClient> logger)
 {
+    // Kraken documents no size limits. Common HTTP servers refuse request lines past 8 KB (the path needs some of
+    // it), and no real body comes near 64 KiB: anything larger is a caller's mistake and is refused unsent.
+    private const int MaxQueryLength = 6_000;
+    private const int MaxBodyBytes = 64 * 1024;
+
     private readonly string _baseAddress = options.Value.BaseUrl.ToString().TrimEnd('/');
 
     /// <summary>Calls a public endpoint with its parameters in the query string.</summary>
@@ -29,6 +35,7 @@ public sealed partial class KrakenClient(HttpClient http, IOptions<KrakenOptions
         }
 
         var query = KrakenRequestEncoder.EncodeForm(parameters);
+        EnsureFits(endpoint, parameters, query.Length, MaxQueryLength, "query string");
         using var request = new HttpRequestMessage(endpoint.Method, _baseAddress + endpoint.Path + (query.Length > 0 ? "?" + query : string.Empty));
         request.Options.Set(KrakenRequestOptions.Endpoint, endpoint);
         return await SendAsync(endpoint, request, cancellationToken).ConfigureAwait(false);
@@ -41,6 +48,7 @@ public sealed partial class KrakenClient(HttpClient http, IOptions<KrakenOptions
     public async Task<KrakenResponse> SendPrivateAsync(
         KrakenEndpoint endpoint, KrakenParameters parameters, KrakenAccount account, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
+        EnsureBodyFits(endpoint, parameters);
         var trading = lanes.For(account).Trading;
         if (trading.MayExceedOpenOrders(endpoint, parameters))
         {
@@ -79,6 +87,7 @@ public sealed partial class KrakenClient(HttpClient http, IOptions<KrakenOptions
     public async Task<HttpResponseMessage> DownloadPrivateAsync(
         KrakenEndpoint endpoint, KrakenParameters parameters, KrakenAccount account, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
+        EnsureBodyFits(endpoint, parameters);
         return await SendSignedAsync(endpoint, parameters, account, deadline, async request =>
         {
             var response = await ExchangeAsync(endpoint, request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
@@ -98,6 +107,24 @@ public sealed partial class KrakenClient(HttpClient http, IOptions<KrakenOptions
                 throw new KrakenException(KrakenErrorTable.UnreadableResponse, endpoint.Name, $"Kraken answered {endpoint.Name} with JSON instead of a file.");
             }
         }).ConfigureAwait(false);
+    }
+
+    // The nonce and signature add a few dozen bytes per attempt; the parameters are what can be too large.
+    private static void EnsureBodyFits(KrakenEndpoint endpoint, KrakenParameters parameters) =>
+        EnsureFits(endpoint, parameters,
+            endpoint.Encoding == BodyEncoding.Json ? KrakenRequestEncoder.EncodeJson(parameters).Length : Encoding.UTF8.GetByteCount(KrakenRequestEncoder.EncodeForm(parameters)),
+            MaxBodyBytes, "body");
+
+    private static void EnsureFits(KrakenEndpoint endpoint, KrakenParameters parameters, int size, int limit, string part)
+    {
+        if (size <= limit)
+        {
+            return;
+        }
+        var largest = parameters.Largest() ?? string.Empty;
+        throw new KrakenException(KrakenErrorTable.RequestTooLarge, endpoint.Name,
+            $"{endpoint.Name}'s {part} would be {size} bytes, more than the {limit} Kraken can be sent; the largest parameter is '{largest}'. It was not sent.",
+            details: new Dictionary<string, string> { ["field"] = largest });
     }
 
     /// <summary>
@@ -167,6 +194,14 @@ public sealed partial class KrakenClient(HttpClient http, IOptions<KrakenOptions
     {
         var oauth = options.Value.OAuth;
         var address = (oauth.BaseUrl?.ToString().TrimEnd('/') ?? _baseAddress) + endpoint.Path;
+        if (endpoint.Encoding == BodyEncoding.Query)
+        {
+            EnsureFits(endpoint, parameters, KrakenRequestEncoder.EncodeForm(parameters).Length, MaxQueryLength, "query string");
+        }
+        else
+        {
+            EnsureBodyFits(endpoint, parameters);
+        }
         using var request = endpoint.Encoding switch
         {
             BodyEncoding.Query => new HttpRequestMessage(endpoint.Method, parameters.Count > 0 ? address + "?" + KrakenRequestEncoder.EncodeForm(parameters) : address),

@@ -47,7 +47,14 @@ internal sealed partial class KrakenErrorInterceptor(ILogger<KrakenErrorIntercep
         {
             return null;
         }
-        LogKrakenFailure(logger, context.Method, kraken.Endpoint, kraken.ErrorClass.Reason, kraken.ErrorClass.Code);
+        if (kraken.Endpoint.Length > 0)
+        {
+            LogKrakenFailure(logger, context.Method, kraken.Endpoint, kraken.ErrorClass.Reason, kraken.ErrorClass.Code);
+        }
+        else
+        {
+            LogGatewayRefusal(logger, context.Method, kraken.ErrorClass.Reason, kraken.ErrorClass.Code);
+        }
         return ToRpcException(kraken);
     }
 
@@ -74,6 +81,11 @@ internal sealed partial class KrakenErrorInterceptor(ILogger<KrakenErrorIntercep
         }
 
         var status = new Google.Rpc.Status { Code = (int)errorClass.Code, Message = exception.Message, Details = { Any.Pack(info) } };
+        if (errorClass.Code == StatusCode.InvalidArgument && exception.Details.TryGetValue("field", out var field))
+        {
+            // The core names the parameter at fault (a request too large); callers read field problems from BadRequest.
+            status.Details.Add(Any.Pack(new BadRequest { FieldViolations = { new BadRequest.Types.FieldViolation { Field = field, Description = exception.Message } } }));
+        }
         if (errorClass.RetryAfter is { } delay)
         {
             status.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(delay) }));
@@ -83,4 +95,7 @@ internal sealed partial class KrakenErrorInterceptor(ILogger<KrakenErrorIntercep
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "{Method} failed at Kraken {Endpoint}: {Reason} ({Code})")]
     private static partial void LogKrakenFailure(ILogger logger, string method, string endpoint, string reason, StatusCode code);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "{Method} refused by the gateway, nothing sent to Kraken: {Reason} ({Code})")]
+    private static partial void LogGatewayRefusal(ILogger logger, string method, string reason, StatusCode code);
 }

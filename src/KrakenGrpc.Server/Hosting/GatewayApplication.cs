@@ -1,9 +1,13 @@
 using KrakenGrpc.Emulator;
 using KrakenGrpc.Kraken.Transport;
+using KrakenGrpc.Server.Auth;
 using KrakenGrpc.Server.Errors;
 using KrakenGrpc.Server.Services;
 using KrakenGrpc.Server.Streaming;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Grpc.AspNetCore.Server.Model;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace KrakenGrpc.Server.Hosting;
 
@@ -22,12 +26,22 @@ public static partial class GatewayApplication
     {
         var builder = WebApplication.CreateBuilder(args.Select(a => a == "--sandbox" ? "--Sandbox:Enabled=true" : a).ToArray());
 
-        // Plaintext addresses speak HTTP/2 without TLS (h2c): what grpcurl -plaintext, buf curl and meshes expect.
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2));
+        var limits = builder.Configuration.GetSection(GatewayLimits.Section).Get<GatewayLimits>() ?? new GatewayLimits();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // Plaintext addresses speak HTTP/2 without TLS (h2c): what grpcurl -plaintext, buf curl and meshes expect.
+            kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.Limits.Http2.MaxStreamsPerConnection = limits.MaxStreamsPerConnection;
+            kestrel.Limits.Http2.KeepAlivePingDelay = limits.KeepAlivePingDelay;
+            kestrel.Limits.Http2.KeepAlivePingTimeout = limits.KeepAlivePingTimeout;
+        });
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = limits.ShutdownTimeout);
 
         KrakenEmulator? sandbox = null;
         if (builder.Configuration.GetSection(SandboxOptions.Section).Get<SandboxOptions>()?.Enabled == true)
         {
+            // The sandbox signs with well-known credentials: it must not be reachable from other machines.
+            SandboxOptions.EnsureLoopbackOnly(builder.Configuration[WebHostDefaults.ServerUrlsKey]);
             sandbox = await KrakenEmulator.StartAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             builder.Configuration[$"{KrakenOptions.Section}:BaseUrl"] = sandbox.BaseAddress.ToString();
             // The sandbox's paper account and OAuth client stand in for the gateway's own unless those are configured.
@@ -47,7 +61,20 @@ public static partial class GatewayApplication
         builder.Services.AddTransient<KrakenCalls>();
         builder.Services.AddTransient<OrderReconciliation>();
         builder.Services.AddMarketDataHub(builder.Configuration);
-        builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<KrakenErrorInterceptor>());
+        builder.Services.AddOptions<CallerAuthOptions>().Bind(builder.Configuration.GetSection(CallerAuthOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<CallerAuthOptions>, CallerAuthOptionsValidator>();
+        builder.Services.AddSingleton<CallerAuthInterceptor>();
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = limits.MaxRequestBytes;
+            grpc.MaxSendMessageSize = limits.MaxResponseBytes;
+            // The error interceptor is outermost so that refusals of the auth interceptor become rich statuses too.
+            grpc.Interceptors.Add<KrakenErrorInterceptor>();
+            grpc.Interceptors.Add<CallerAuthInterceptor>();
+        });
+        // Replaces Grpc.AspNetCore's binder (same bindings) so that malformed request bytes are a caller's mistake.
+        builder.Services.RemoveAll(typeof(IServiceMethodProvider<>));
+        builder.Services.AddSingleton(typeof(IServiceMethodProvider<>), typeof(MalformedRequestRefusal<>));
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck("kraken-gateway", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
 

@@ -12,9 +12,17 @@ internal static class StreamWriting
     /// </summary>
     public static async Task WriteAllAsync<T>(IAsyncEnumerable<T> updates, IServerStreamWriter<T> responseStream, ServerCallContext context)
     {
-        await foreach (var update in updates.ConfigureAwait(false))
+        try
         {
-            await responseStream.WriteAsync(update, context.CancellationToken).ConfigureAwait(false);
+            await foreach (var update in updates.ConfigureAwait(false))
+            {
+                await responseStream.WriteAsync(update, context.CancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            // The caller cancelled or went away: an ordinary end of a stream, not a failure worth a stack trace.
+            return;
         }
         throw new RpcException(new Status(StatusCode.Unavailable, "The gateway is shutting down; reconnect to resume the stream."));
     }

@@ -248,7 +248,7 @@ internal sealed partial class StreamPoller<TEntry, TResponse> : IStreamPoller, I
     // stack trace written concurrently.
     private Exception ForOneSubscriber(Exception failure) => failure switch
     {
-        KrakenException kraken => new KrakenException(kraken.ErrorClass, kraken.Endpoint, kraken.Message, kraken.KrakenErrors, kraken),
+        KrakenException kraken => new KrakenException(kraken.ErrorClass, kraken.Endpoint, kraken.Message, kraken.KrakenErrors, kraken, kraken.Details),
         _ => new InvalidOperationException($"The poller of {Key} failed: {failure.Message}", failure),
     };
 

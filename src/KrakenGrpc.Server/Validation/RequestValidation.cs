@@ -115,17 +115,24 @@ internal sealed class RequestValidation
         return this;
     }
 
-    /// <summary>True for plain decimal text: "1", "0.5", "87654.32100" (not "1e5", "-1", ".5", "1.", " 1").</summary>
+    /// <summary>
+    /// True for plain decimal text: "1", "0.5", "87654.32100" (not "1e5", "-1", ".5", "1.", " 1"), no longer than 64
+    /// characters and within System.Decimal's range: the gateway forwards the text unparsed, but an amount no client
+    /// library could hold (30 digits before the point) is a caller's mistake, not something to ask Kraken about.
+    /// </summary>
     public static bool IsDecimalText(string value)
     {
         var point = value.IndexOf('.', StringComparison.Ordinal);
         var whole = point < 0 ? value : value[..point];
         var fraction = point < 0 ? "0" : value[(point + 1)..];
-        return value.Length <= 64 && whole.Length > 0 && fraction.Length > 0 && whole.All(char.IsAsciiDigit) && fraction.All(char.IsAsciiDigit);
+        return value.Length <= 64 && whole.Length > 0 && fraction.Length > 0 && whole.All(char.IsAsciiDigit) && fraction.All(char.IsAsciiDigit)
+            && decimal.TryParse(value, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out _);
     }
 
-    // A caller's bad value is echoed to help them, but never at length.
-    private static string Shorten(string value) => value.Length <= 32 ? value : value[..32] + "...";
+    // A caller's bad value is echoed to help them, but never at length, and never cut inside a surrogate pair (half
+    // a character is not valid text: it would become U+FFFD on the wire).
+    private static string Shorten(string value) =>
+        value.Length <= 32 ? value : value[..(char.IsHighSurrogate(value[31]) ? 31 : 32)] + "...";
 
     public RequestValidation Check(bool valid, string field, string description)
     {

@@ -6,6 +6,23 @@ namespace KrakenGrpc.Tests.Kraken;
 public class AccountLaneTests
 {
     [Test]
+    public void TwoAccountNamesWithOneApiKey_ShareOneLane_BecauseKrakenKeepsOneNoncePerKey()
+    {
+        var secret = Convert.ToBase64String(new byte[64]);
+        var options = new KrakenGrpc.Kraken.Transport.KrakenOptions { ApiKey = "same-key", ApiSecret = secret };
+        options.Accounts["alias"] = new KrakenGrpc.Kraken.Transport.KrakenAccountOptions { ApiKey = "same-key", ApiSecret = secret };
+        options.Accounts["other"] = new KrakenGrpc.Kraken.Transport.KrakenAccountOptions { ApiKey = "other-key", ApiSecret = secret };
+        var accounts = new KrakenGrpc.Kraken.Accounts.KrakenAccounts(Microsoft.Extensions.Options.Options.Create(options));
+        using var lanes = new AccountLanes(TimeProvider.System);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(lanes.For(accounts.Resolve("alias")), Is.SameAs(lanes.For(accounts.Resolve(null))));
+            Assert.That(lanes.For(accounts.Resolve("other")), Is.Not.SameAs(lanes.For(accounts.Resolve(null))));
+        });
+    }
+
+    [Test]
     public async Task Nonces_FromManyThreads_AreStrictlyIncreasingAndUnique()
     {
         var nonces = new NonceSequence(TimeProvider.System);

@@ -57,6 +57,9 @@ public sealed class GatewayHost : IAsyncDisposable
         return new GatewayHost(app, new Uri(address));
     }
 
+    /// <summary>Stops the server as a shutdown signal would, keeping this client's channel open to watch calls end.</summary>
+    public Task StopServerAsync() => _app.StopAsync();
+
     public async ValueTask DisposeAsync()
     {
         Channel.Dispose();
