@@ -33,6 +33,9 @@ public static class KrakenErrorTable
     /// </summary>
     public static readonly KrakenErrorClass Throttled = new(StatusCode.ResourceExhausted, "THROTTLED", TimeSpan.FromSeconds(1));
 
+    /// <summary>Kraken failed inside ("EGeneral:Internal error", "EDatabase:Internal error"): a read may be asked again, a write's fate is unknown.</summary>
+    public static readonly KrakenErrorClass KrakenInternalError = new(StatusCode.Unavailable, "KRAKEN_INTERNAL_ERROR", TimeSpan.FromSeconds(1));
+
     // Kraken's strings, matched by prefix ("EGeneral:Invalid arguments:volume" is an invalid argument); the longest
     // matching prefix wins, so specific entries may sit anywhere. Sources: protocol.md §7.
     private static readonly (string Prefix, KrakenErrorClass Class)[] KrakenErrors =
@@ -42,7 +45,7 @@ public static class KrakenErrorTable
         ("EGeneral:Invalid arguments:Invalid strategy ID", new(StatusCode.NotFound, "UNKNOWN_EARN_STRATEGY")),
         ("EGeneral:Permission denied", new(StatusCode.PermissionDenied, "PERMISSION_DENIED")),
         ("EGeneral:Temporary lockout", TemporaryLockout),
-        ("EGeneral:Internal error", new(StatusCode.Unavailable, "KRAKEN_INTERNAL_ERROR", TimeSpan.FromSeconds(1))),
+        ("EGeneral:Internal error", KrakenInternalError),
         ("EGeneral:Unknown method", new(StatusCode.Unimplemented, "UNKNOWN_METHOD")),
         ("EGeneral:Too many requests", new(StatusCode.ResourceExhausted, "TOO_MANY_REQUESTS", TimeSpan.FromSeconds(1), TransientForReads: true)),
         ("EAPI:Invalid key", new(StatusCode.Unauthenticated, "INVALID_KEY")),
@@ -97,7 +100,7 @@ public static class KrakenErrorTable
         ("EService:Deadline elapsed", new(StatusCode.DeadlineExceeded, "KRAKEN_DEADLINE_ELAPSED")),
         ("EService:Throttled", Throttled),
         ("EService: Throttled", Throttled),
-        ("EDatabase:Internal error", new(StatusCode.Unavailable, "KRAKEN_INTERNAL_ERROR", TimeSpan.FromSeconds(1))),
+        ("EDatabase:Internal error", KrakenInternalError),
         ("EBM:limit exceeded:CAL", new(StatusCode.FailedPrecondition, "ACQUISITION_LIMIT_EXCEEDED")),
         ("EEarnings:Below min", new(StatusCode.InvalidArgument, "EARN_BELOW_MINIMUM")),
         ("EEarnings:Busy", new(StatusCode.Unavailable, "EARN_BUSY", TimeSpan.FromMinutes(1))),

@@ -179,12 +179,14 @@ public sealed partial class KrakenClient(HttpClient http, IOptions<KrakenOptions
     // Calls a throttle may hold up before the caller is told when to come back.
     private const int MaxThrottledAttempts = 2;
 
-    // The request may have reached Kraken and been carried out; only the answer is missing.
+    // The request may have reached Kraken and been carried out; only the answer is missing. Kraken's own "internal
+    // error" says as little about a write's fate as a 500 does (protocol.md §7: ambiguous for writes).
     private static bool IsAnswerLost(KrakenErrorClass failure) =>
         failure == KrakenErrorTable.UpstreamServerError
         || failure == KrakenErrorTable.UpstreamTimeout
         || failure == KrakenErrorTable.UpstreamUnreachable
-        || failure == KrakenErrorTable.UnreadableResponse;
+        || failure == KrakenErrorTable.UnreadableResponse
+        || failure.Reason == KrakenErrorTable.KrakenInternalError.Reason;
 
     /// <summary>
     /// Calls a Kraken Connect (OAuth) endpoint: the token exchange with the gateway's client credentials (HTTP Basic),

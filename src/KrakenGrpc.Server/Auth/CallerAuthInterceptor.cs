@@ -18,6 +18,9 @@ internal sealed partial class CallerAuthInterceptor : Interceptor
 {
     private const string KrakenServicesPrefix = "/kraken.spot.v1.";
     private const string MarketDataPrefix = "/kraken.spot.v1.MarketDataService/";
+
+    // The one market-data RPC Kraken serves only to a signed call: it spends an account's key and rate budget.
+    private const string SignedMarketDataMethod = "/kraken.spot.v1.MarketDataService/GetLevel3";
     private const string BearerScheme = "Bearer ";
 
     private readonly (string Name, byte[] Digest, HashSet<string> Accounts)[] _tokens;
@@ -51,7 +54,7 @@ internal sealed partial class CallerAuthInterceptor : Interceptor
     {
         if (_tokens.Length == 0
             || !context.Method.StartsWith(KrakenServicesPrefix, StringComparison.Ordinal)
-            || (_marketDataOpen && context.Method.StartsWith(MarketDataPrefix, StringComparison.Ordinal)))
+            || (_marketDataOpen && context.Method.StartsWith(MarketDataPrefix, StringComparison.Ordinal) && context.Method != SignedMarketDataMethod))
         {
             return;
         }

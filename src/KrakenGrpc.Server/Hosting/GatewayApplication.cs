@@ -27,6 +27,7 @@ public static partial class GatewayApplication
         var builder = WebApplication.CreateBuilder(args.Select(a => a == "--sandbox" ? "--Sandbox:Enabled=true" : a).ToArray());
 
         var limits = builder.Configuration.GetSection(GatewayLimits.Section).Get<GatewayLimits>() ?? new GatewayLimits();
+        limits.EnsureValid();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // Plaintext addresses speak HTTP/2 without TLS (h2c): what grpcurl -plaintext, buf curl and meshes expect.

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace KrakenGrpc.Server.Hosting;
 
 /// <summary>
@@ -25,4 +27,31 @@ public sealed class GatewayLimits
 
     /// <summary>On shutdown, how long in-flight unary calls may take to finish (streams end at once with UNAVAILABLE).</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Stops start-up on a limit that cannot work, naming the setting (Kestrel's own error would not).</summary>
+    public void EnsureValid()
+    {
+        List<string> failures = [];
+        Positive(nameof(MaxRequestBytes), MaxRequestBytes);
+        Positive(nameof(MaxResponseBytes), MaxResponseBytes);
+        Positive(nameof(MaxStreamsPerConnection), MaxStreamsPerConnection);
+        Positive(nameof(KeepAlivePingDelay), KeepAlivePingDelay.Ticks);
+        Positive(nameof(KeepAlivePingTimeout), KeepAlivePingTimeout.Ticks);
+        if (ShutdownTimeout < TimeSpan.Zero)
+        {
+            failures.Add($"{Section}:{nameof(ShutdownTimeout)} must not be negative, was {ShutdownTimeout}.");
+        }
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException(Section, typeof(GatewayLimits), failures);
+        }
+
+        void Positive(string name, long value)
+        {
+            if (value <= 0)
+            {
+                failures.Add($"{Section}:{name} must be positive, was {value}.");
+            }
+        }
+    }
 }

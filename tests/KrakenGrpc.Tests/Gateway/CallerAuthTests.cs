@@ -151,6 +151,18 @@ public class CallerAuthTests
     }
 
     [Test]
+    public void GetLevel3_NeedsAToken_EvenWithMarketDataOpen_BecauseItIsSignedWithAnAccountsKey()
+    {
+        var failure = Assert.ThrowsAsync<RpcException>(async () => await _gateway.MarketData.GetLevel3Async(new GetLevel3Request { Pair = "XBTUSD" }))!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(failure.StatusCode, Is.EqualTo(StatusCode.Unauthenticated));
+            Assert.That(_kraken.Requests.TotalCount, Is.Zero);
+        });
+    }
+
+    [Test]
     public async Task Health_StaysOpen_SoProbesNeedNoToken()
     {
         var health = await new Health.HealthClient(_closed.Channel).CheckAsync(new HealthCheckRequest());

@@ -108,6 +108,15 @@ public class LimitsAndShutdownTests
     }
 
     [Test]
+    public void StartUp_WithALimitThatCannotWork_StopsNamingTheSetting()
+    {
+        var failure = Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(async () =>
+            await KrakenGrpc.Server.Hosting.GatewayApplication.CreateAsync(["--urls", "http://127.0.0.1:0", "--Limits:MaxStreamsPerConnection=0", "--Limits:MaxRequestBytes=-1"]))!;
+
+        Assert.That(failure.Message, Does.Contain("Limits:MaxStreamsPerConnection must be positive").And.Contain("Limits:MaxRequestBytes must be positive"));
+    }
+
+    [Test]
     public async Task Emulator_RefusesABodyAboveItsLimit_BeforeRecordingOrDoingAnything()
     {
         using var http = new HttpClient();

@@ -252,4 +252,24 @@ public class LostAnswerTests
             Assert.That(_kraken.Requests.Count("/0/private/EditOrder"), Is.EqualTo(1));
         });
     }
+
+    [Test]
+    public void KrakensInternalErrorOnAnOrder_IsALostAnswer_NotAnInvitationToRetry()
+    {
+        // "EGeneral:Internal error" does not say whether the order was taken: it is looked up like a lost answer.
+        _kraken.Faults.Inject("/0/private/AddOrder", Fault.KrakenError("EGeneral:Internal error"));
+        var order = RestingBuy();
+        order.ClOrdId = "internal-error-1";
+
+        var failure = Assert.ThrowsAsync<RpcException>(async () => await _gateway.Orders.SubmitOrderAsync(order))!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(failure.StatusCode, Is.EqualTo(StatusCode.Unknown));
+            Assert.That(failure.ErrorInfo().Reason, Is.EqualTo("ORDER_OUTCOME_UNKNOWN"));
+            Assert.That(failure.ErrorInfo().Metadata["kraken_error"], Is.EqualTo("EGeneral:Internal error"));
+            Assert.That(failure.RetryInfo(), Is.Null);
+            Assert.That(_kraken.Requests.Count("/0/private/AddOrder"), Is.EqualTo(1));
+        });
+    }
 }
