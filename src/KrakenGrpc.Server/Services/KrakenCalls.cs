@@ -36,10 +36,11 @@ internal sealed class KrakenCalls(KrakenClient client, KrakenAccounts accounts)
         return MapResult(endpoint, response, map, context);
     }
 
+    /// <param name="deadline">When the call must have its answer; the caller's deadline unless an earlier one is given.</param>
     public async Task<TResponse> PrivateAsync<TResponse>(
-        KrakenEndpoint endpoint, KrakenParameters parameters, Func<JsonElement, TResponse> map, ServerCallContext context)
+        KrakenEndpoint endpoint, KrakenParameters parameters, Func<JsonElement, TResponse> map, ServerCallContext context, DateTimeOffset? deadline = null)
     {
-        using var response = await client.SendPrivateAsync(endpoint, parameters, AccountOf(context), DeadlineOf(context), context.CancellationToken).ConfigureAwait(false);
+        using var response = await client.SendPrivateAsync(endpoint, parameters, AccountOf(context), deadline ?? DeadlineOf(context), context.CancellationToken).ConfigureAwait(false);
         return MapResult(endpoint, response, map, context);
     }
 
@@ -74,7 +75,8 @@ internal sealed class KrakenCalls(KrakenClient client, KrakenAccounts accounts)
     /// <summary>The account named by the call's <c>kraken-account</c> metadata, or the default account.</summary>
     public KrakenAccount AccountOf(ServerCallContext context) => accounts.Resolve(context.RequestHeaders.GetValue(AccountHeader));
 
-    private static DateTimeOffset? DeadlineOf(ServerCallContext context) =>
+    /// <summary>The caller's deadline, or null when the call has none.</summary>
+    public static DateTimeOffset? DeadlineOf(ServerCallContext context) =>
         context.Deadline == DateTime.MaxValue ? null : new DateTimeOffset(context.Deadline.ToUniversalTime(), TimeSpan.Zero);
 
     private static TResponse MapResult<TResponse>(KrakenEndpoint endpoint, KrakenResponse response, Func<JsonElement, TResponse> map, ServerCallContext context)

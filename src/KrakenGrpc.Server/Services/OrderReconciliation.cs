@@ -3,6 +3,7 @@ using Grpc.Core;
 using KrakenGrpc.Contracts.Spot.V1;
 using KrakenGrpc.Kraken.Catalogue;
 using KrakenGrpc.Kraken.Errors;
+using KrakenGrpc.Kraken.Requests;
 using KrakenGrpc.Server.Mapping;
 
 namespace KrakenGrpc.Server.Services;
@@ -22,6 +23,10 @@ internal sealed class OrderReconciliation(KrakenCalls kraken, TimeProvider time)
 
     private const int Lookups = 5;
     private static readonly TimeSpan LookupPause = TimeSpan.FromMilliseconds(400);
+
+    // Time kept back from the caller's deadline for the answer itself: UNKNOWN with the ids to check must reach the
+    // caller, not DEADLINE_EXCEEDED after a lookup that waited for rate budget until the very end.
+    private static readonly TimeSpan AnswerReserve = TimeSpan.FromMilliseconds(500);
 
     // Orders closed before the write was sent cannot be the write's; this margin covers clock skew with Kraken.
     private static readonly TimeSpan ClockMargin = TimeSpan.FromSeconds(60);
@@ -142,12 +147,12 @@ internal sealed class OrderReconciliation(KrakenCalls kraken, TimeProvider time)
         var found = new Dictionary<string, (string Txid, OrderInfo Order)>(StringComparer.Ordinal);
         await UntilAsync(async () =>
         {
-            var open = await kraken.PrivateAsync(KrakenEndpoints.OpenOrders, OrdersMapping.Parameters(new GetOpenOrdersRequest()), OrdersMapping.ToOpenOrders, context).ConfigureAwait(false);
+            var open = await LookUpAsync(KrakenEndpoints.OpenOrders, OrdersMapping.Parameters(new GetOpenOrdersRequest()), OrdersMapping.ToOpenOrders, context).ConfigureAwait(false);
             Collect(open.OpenOrders);
             if (found.Count < wanted.Count)
             {
                 var since = (sentAt - ClockMargin).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-                var closed = await kraken.PrivateAsync(KrakenEndpoints.ClosedOrders, OrdersMapping.Parameters(new GetClosedOrdersRequest { Start = since }), OrdersMapping.ToClosedOrders, context).ConfigureAwait(false);
+                var closed = await LookUpAsync(KrakenEndpoints.ClosedOrders, OrdersMapping.Parameters(new GetClosedOrdersRequest { Start = since }), OrdersMapping.ToClosedOrders, context).ConfigureAwait(false);
                 Collect(closed.ClosedOrders);
             }
             return found.Count;
@@ -167,15 +172,15 @@ internal sealed class OrderReconciliation(KrakenCalls kraken, TimeProvider time)
     {
         if (clientOrderId.Length == 0)
         {
-            var orders = await kraken.PrivateAsync(KrakenEndpoints.QueryOrders, OrdersMapping.Parameters(new GetOrdersRequest { Txid = { txid } }), OrdersMapping.ToOrders, context).ConfigureAwait(false);
+            var orders = await LookUpAsync(KrakenEndpoints.QueryOrders, OrdersMapping.Parameters(new GetOrdersRequest { Txid = { txid } }), OrdersMapping.ToOrders, context).ConfigureAwait(false);
             return orders.Orders.TryGetValue(txid, out var order) ? order.Status : null;
         }
-        var open = await kraken.PrivateAsync(KrakenEndpoints.OpenOrders, OrdersMapping.Parameters(new GetOpenOrdersRequest { ClOrdId = clientOrderId }), OrdersMapping.ToOpenOrders, context).ConfigureAwait(false);
+        var open = await LookUpAsync(KrakenEndpoints.OpenOrders, OrdersMapping.Parameters(new GetOpenOrdersRequest { ClOrdId = clientOrderId }), OrdersMapping.ToOpenOrders, context).ConfigureAwait(false);
         if (open.OpenOrders.Count > 0)
         {
             return open.OpenOrders.First().Value.Status;
         }
-        var closed = await kraken.PrivateAsync(KrakenEndpoints.ClosedOrders, OrdersMapping.Parameters(new GetClosedOrdersRequest { ClOrdId = clientOrderId }), OrdersMapping.ToClosedOrders, context).ConfigureAwait(false);
+        var closed = await LookUpAsync(KrakenEndpoints.ClosedOrders, OrdersMapping.Parameters(new GetClosedOrdersRequest { ClOrdId = clientOrderId }), OrdersMapping.ToClosedOrders, context).ConfigureAwait(false);
         return closed.ClosedOrders.Count > 0 ? closed.ClosedOrders.First().Value.Status : null;
     }
 
@@ -185,14 +190,14 @@ internal sealed class OrderReconciliation(KrakenCalls kraken, TimeProvider time)
         var txid = request.Txid;
         if (txid.Length == 0)
         {
-            var open = await kraken.PrivateAsync(KrakenEndpoints.OpenOrders, OrdersMapping.Parameters(new GetOpenOrdersRequest { ClOrdId = request.ClOrdId }), OrdersMapping.ToOpenOrders, context).ConfigureAwait(false);
+            var open = await LookUpAsync(KrakenEndpoints.OpenOrders, OrdersMapping.Parameters(new GetOpenOrdersRequest { ClOrdId = request.ClOrdId }), OrdersMapping.ToOpenOrders, context).ConfigureAwait(false);
             if (open.OpenOrders.Count == 0)
             {
                 return null;
             }
             txid = open.OpenOrders.First().Key;
         }
-        var amends = await kraken.PrivateAsync(KrakenEndpoints.OrderAmends, OrdersMapping.Parameters(new GetOrderAmendsRequest { OrderId = txid }), OrdersMapping.ToOrderAmends, context).ConfigureAwait(false);
+        var amends = await LookUpAsync(KrakenEndpoints.OrderAmends, OrdersMapping.Parameters(new GetOrderAmendsRequest { OrderId = txid }), OrdersMapping.ToOrderAmends, context).ConfigureAwait(false);
         return amends.Amends.LastOrDefault(a =>
             a.AmendType == OrderAmendType.User
             && (a.Time is null || a.Time.ToDateTimeOffset() >= sentAt - ClockMargin)
@@ -209,11 +214,17 @@ internal sealed class OrderReconciliation(KrakenCalls kraken, TimeProvider time)
             && decimal.TryParse(amended, NumberStyles.Number, CultureInfo.InvariantCulture, out var b)
             && a == b);
 
-    // Asks up to Lookups times, pausing between, until the answer settles it; a failed lookup proves nothing either way.
+    // A lookup must answer before the caller's deadline less the reserve; one that cannot is refused unsent.
+    private Task<T> LookUpAsync<T>(KrakenEndpoint endpoint, KrakenParameters parameters, Func<System.Text.Json.JsonElement, T> map, ServerCallContext context) =>
+        kraken.PrivateAsync(endpoint, parameters, map, context, KrakenCalls.DeadlineOf(context) - AnswerReserve);
+
+    // Asks up to Lookups times, pausing between, until the answer settles it; a failed lookup proves nothing either
+    // way. Stops early when no further lookup fits before the caller's deadline.
     private async Task<T?> UntilAsync<T>(Func<Task<T>> lookup, Func<T, bool> settled, ServerCallContext context)
     {
         T? last = default;
-        for (var attempt = 0; attempt < Lookups; attempt++)
+        var end = KrakenCalls.DeadlineOf(context) - AnswerReserve;
+        for (var attempt = 0; attempt < Lookups && (end is null || time.GetUtcNow() + LookupPause < end); attempt++)
         {
             try
             {

@@ -272,4 +272,21 @@ public class LostAnswerTests
             Assert.That(_kraken.Requests.Count("/0/private/AddOrder"), Is.EqualTo(1));
         });
     }
+
+    [Test]
+    public void LostAnswerWithLittleTimeLeft_AnswersUnknownBeforeTheDeadline_NotDeadlineExceeded()
+    {
+        _kraken.Faults.Inject("/0/private/AddOrder", Fault.Status(502));
+        var order = RestingBuy();
+        order.ClOrdId = "short-deadline-1";
+
+        var failure = Assert.ThrowsAsync<RpcException>(async () => await _gateway.Orders.SubmitOrderAsync(order, deadline: DateTime.UtcNow.AddSeconds(1.5)))!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(failure.StatusCode, Is.EqualTo(StatusCode.Unknown), "the caller must learn which order to check");
+            Assert.That(failure.ErrorInfo().Metadata["cl_ord_id"], Is.EqualTo("short-deadline-1"));
+            Assert.That(_kraken.Requests.Count("/0/private/AddOrder"), Is.EqualTo(1));
+        });
+    }
 }
