@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every check, as CI runs it, on a fresh machine: installs buf locally (npm), checks the contract (lint, format),
-# builds the solution with warnings as errors, and runs all tests. Ends with "N passed, N failed".
+# builds the solution with warnings as errors, and runs all tests (.NET, then the Node client against a sandbox
+# gateway). Ends with "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -12,18 +13,59 @@ buf=tools/node_modules/.bin/buf
 echo "== contract: buf lint, buf format =="
 "$buf" lint
 "$buf" format --diff --exit-code
+# buf breaking: the contract must stay wire- and source-compatible with the previous one. The baseline is where this
+# branch left main (its merge-base with origin/main) or, on main itself (CI's fresh clone), the previous commit; a
+# shallow clone is deepened by one commit to reach it.
+baseline=""
+fork=$(git merge-base HEAD origin/main 2>/dev/null || true)
+if [ -n "$fork" ] && [ "$fork" != "$(git rev-parse HEAD)" ]; then
+  baseline=$fork
+else
+  if ! git rev-parse -q --verify 'HEAD~1^{commit}' >/dev/null && [ "$(git rev-parse --is-shallow-repository)" = true ]; then
+    git fetch --quiet --deepen=1 origin || true
+  fi
+  baseline=$(git rev-parse -q --verify 'HEAD~1^{commit}' || true)
+fi
+if [ -n "$baseline" ]; then
+  echo "buf breaking against $(git log -1 --format='%h %s' "$baseline" | cut -c1-80)"
+  "$buf" breaking --against ".git#ref=$baseline"
+else
+  echo "buf breaking skipped: there is no previous commit to compare the contract with"
+fi
 
 echo "== build =="
 dotnet build KrakenGrpc.sln -c Release
 
-echo "== tests =="
+echo "== publish (the Dockerfile's command) =="
+# CI has no Docker engine, so the image is not built here. Instead this runs the Dockerfile's publish command (into
+# a temporary folder instead of /app) and checks that the Dockerfile still says exactly that, so the two cannot
+# drift. --no-restore as in the image; the Release build above is reused, which keeps this step short.
+grep -qxF 'RUN dotnet publish src/KrakenGrpc.Server -c Release -o /app --no-restore' Dockerfile \
+  || { echo "Dockerfile: its publish line differs from the command test.sh checks; change both together" >&2; exit 1; }
+publish_dir=$(mktemp -d)
+dotnet publish src/KrakenGrpc.Server -c Release -o "$publish_dir" --no-restore
+[ -f "$publish_dir/KrakenGrpc.Server.dll" ] \
+  || { echo "dotnet publish left no KrakenGrpc.Server.dll in its output" >&2; rm -rf "$publish_dir"; exit 1; }
+rm -rf "$publish_dir"
+
+echo "== tests (.NET) =="
 log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 set +e
 dotnet test KrakenGrpc.sln -c Release --no-build 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
+dotnet_status=${PIPESTATUS[0]}
 set -e
 passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-rm -f "$log"
+
+echo "== tests (Node client against a sandbox gateway) =="
+set +e
+clients/node/test.sh 2>&1 | tee "$log"
+node_status=${PIPESTATUS[0]}
+set -e
+summary=$(grep -oE '^node-client: [0-9]+ passed, [0-9]+ failed' "$log" || echo "node-client: 0 passed, 1 failed")
+passed=$((passed + $(awk '{print $2}' <<<"$summary")))
+failed=$((failed + $(awk '{print $4}' <<<"$summary")))
+
 echo "$passed passed, $failed failed"
-exit "$status"
+[ "$dotnet_status" -eq 0 ] && [ "$node_status" -eq 0 ]

@@ -65,7 +65,7 @@ public static partial class GatewayApplication
         builder.Services.AddOptions<CallerAuthOptions>().Bind(builder.Configuration.GetSection(CallerAuthOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<CallerAuthOptions>, CallerAuthOptionsValidator>();
         builder.Services.AddSingleton<CallerAuthInterceptor>();
-        builder.Services.AddGrpc(grpc =>
+        var grpcServer = builder.Services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = limits.MaxRequestBytes;
             grpc.MaxSendMessageSize = limits.MaxResponseBytes;
@@ -76,6 +76,7 @@ public static partial class GatewayApplication
         // Replaces Grpc.AspNetCore's binder (same bindings) so that malformed request bytes are a caller's mistake.
         builder.Services.RemoveAll(typeof(IServiceMethodProvider<>));
         builder.Services.AddSingleton(typeof(IServiceMethodProvider<>), typeof(MalformedRequestRefusal<>));
+        builder.AddJsonHttpFace(grpcServer);
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck("kraken-gateway", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
 
