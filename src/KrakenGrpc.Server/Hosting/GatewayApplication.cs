@@ -60,6 +60,8 @@ public static partial class GatewayApplication
 
         builder.Services.AddKrakenRestCore(builder.Configuration);
         builder.Services.AddTransient<KrakenCalls>();
+        builder.Services.AddSingleton<PublicReadCoalescing>();
+        builder.Services.AddOptions<PublicReadsOptions>().Bind(builder.Configuration.GetSection(PublicReadsOptions.Section));
         builder.Services.AddTransient<OrderReconciliation>();
         builder.Services.AddMarketDataHub(builder.Configuration);
         builder.Services.AddOptions<CallerAuthOptions>().Bind(builder.Configuration.GetSection(CallerAuthOptions.Section)).ValidateOnStart();

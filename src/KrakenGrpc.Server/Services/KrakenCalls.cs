@@ -7,6 +7,7 @@ using KrakenGrpc.Kraken.Errors;
 using KrakenGrpc.Kraken.Requests;
 using KrakenGrpc.Kraken.Responses;
 using KrakenGrpc.Kraken.Transport;
+using Microsoft.Extensions.Options;
 
 namespace KrakenGrpc.Server.Services;
 
@@ -15,7 +16,7 @@ namespace KrakenGrpc.Server.Services;
 /// map Kraken's result to the response message, and hand Kraken's warnings to the caller as trailers. The caller's
 /// deadline and cancellation travel with the call.
 /// </summary>
-internal sealed class KrakenCalls(KrakenClient client, KrakenAccounts accounts)
+internal sealed class KrakenCalls(KrakenClient client, KrakenAccounts accounts, PublicReadCoalescing coalescing, IOptions<PublicReadsOptions> coalesceOptions)
 {
     /// <summary>Request metadata naming the configured account a private call uses (the default one when absent).</summary>
     public const string AccountHeader = "kraken-account";
@@ -29,12 +30,31 @@ internal sealed class KrakenCalls(KrakenClient client, KrakenAccounts accounts)
     /// <summary>Trailer carrying each <c>W</c> warning Kraken attached to a successful answer.</summary>
     public const string WarningTrailer = "kraken-warning";
 
+    /// <summary>
+    /// Calls a public endpoint; identical calls in flight at the same moment share one upstream request and its
+    /// mapped answer (<see cref="PublicReadCoalescing"/>) unless <c>PublicReads:Coalesce</c> is false.
+    /// </summary>
     public async Task<TResponse> PublicAsync<TResponse>(
         KrakenEndpoint endpoint, KrakenParameters parameters, Func<JsonElement, TResponse> map, ServerCallContext context)
+        where TResponse : class
     {
-        using var response = await client.SendPublicAsync(endpoint, parameters, context.CancellationToken).ConfigureAwait(false);
-        return MapResult(endpoint, response, map, context);
+        if (!coalesceOptions.Value.Coalesce)
+        {
+            using var response = await client.SendPublicAsync(endpoint, parameters, context.CancellationToken).ConfigureAwait(false);
+            return MapResult(endpoint, response, map, context);
+        }
+
+        var key = endpoint.Name + "?" + KrakenRequestEncoder.EncodeForm(parameters);
+        var answer = await coalescing.ShareAsync(key, async () =>
+        {
+            using var response = await client.SendPublicAsync(endpoint, parameters, CancellationToken.None).ConfigureAwait(false);
+            return new SharedAnswer<TResponse>(Read(endpoint, response.Result, map), [.. response.Warnings]);
+        }, context.CancellationToken).ConfigureAwait(false);
+        AddWarnings(answer.Warnings, context);
+        return answer.Response;
     }
+
+    private sealed record SharedAnswer<TResponse>(TResponse Response, string[] Warnings);
 
     /// <param name="deadline">When the call must have its answer; the caller's deadline unless an earlier one is given.</param>
     public async Task<TResponse> PrivateAsync<TResponse>(
@@ -81,11 +101,16 @@ internal sealed class KrakenCalls(KrakenClient client, KrakenAccounts accounts)
 
     private static TResponse MapResult<TResponse>(KrakenEndpoint endpoint, KrakenResponse response, Func<JsonElement, TResponse> map, ServerCallContext context)
     {
-        foreach (var warning in response.Warnings)
+        AddWarnings(response.Warnings, context);
+        return Read(endpoint, response.Result, map);
+    }
+
+    private static void AddWarnings(IEnumerable<string> warnings, ServerCallContext context)
+    {
+        foreach (var warning in warnings)
         {
             context.ResponseTrailers.Add(WarningTrailer, warning);
         }
-        return Read(endpoint, response.Result, map);
     }
 
     /// <summary>
