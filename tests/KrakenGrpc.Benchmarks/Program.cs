@@ -1,3 +1,4 @@
+using KrakenGrpc.Benchmarks.Soak;
 using KrakenGrpc.Benchmarks.Streams;
 
 namespace KrakenGrpc.Benchmarks;
@@ -12,6 +13,9 @@ internal static class Program
     {
         ["streams"] = new("StreamTicker fan-out: N subscribers of one ticker; upstream requests, gateway RSS, delivery delay",
             StreamsScenario.Usage, StreamsScenario.RunAsync),
+        ["soak"] = new("Mixed unary, streaming and private load with faults injected for minutes; outcomes by kind, memory at start and end",
+            SoakScenario.Usage, SoakScenario.RunAsync),
+        ["micro"] = new("BenchmarkDotNet micro-benchmarks: request signing and JSON-to-protobuf mapping, each against its floor", Micro.MicroScenario.Usage, Micro.MicroScenario.RunAsync),
     };
 
     public static async Task<int> Main(string[] args)
