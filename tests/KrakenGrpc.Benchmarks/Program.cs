@@ -15,7 +15,6 @@ internal static class Program
             StreamsScenario.Usage, StreamsScenario.RunAsync),
         ["soak"] = new("Mixed unary, streaming and private load with faults injected for minutes; outcomes by kind, memory at start and end",
             SoakScenario.Usage, SoakScenario.RunAsync),
-        ["micro"] = new("BenchmarkDotNet micro-benchmarks: request signing and JSON-to-protobuf mapping, each against its floor", Micro.MicroScenario.Usage, Micro.MicroScenario.RunAsync),
     };
 
     public static async Task<int> Main(string[] args)
