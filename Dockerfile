@@ -92,10 +92,12 @@ COPY --from=build /app .
 COPY --from=build /healthprobe /healthprobe
 
 # h2c gRPC on every interface of the container. The base image's ASPNETCORE_HTTP_PORTS is cleared so that
-# ASP.NET Core does not warn that URLS overrides it.
+# ASP.NET Core does not warn that URLS overrides it. The Prometheus scrape endpoint (/metrics, HTTP/1.1) listens on
+# 9464 of every interface too: its default, loopback, cannot be reached from outside a container.
 ENV ASPNETCORE_URLS=http://+:8080 \
-    ASPNETCORE_HTTP_PORTS=""
-EXPOSE 8080
+    ASPNETCORE_HTTP_PORTS="" \
+    Metrics__Url=http://+:9464
+EXPOSE 8080 9464
 
 # The gateway's health service reports SERVING while the process serves gRPC; it does not ask Kraken, so a
 # Kraken outage does not mark every replica unhealthy at once. Listening elsewhere than 8080? Override the

@@ -76,6 +76,8 @@ internal sealed class GatewayProcess : IAsyncDisposable
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(address.ToString().TrimEnd('/'));
         start.ArgumentList.Add($"--Kraken:BaseUrl={kraken}");
+        // No scrape endpoint: a measured gateway must not fail because another one holds the default metrics port.
+        start.ArgumentList.Add("--Metrics:Url=");
         foreach (var setting in configuration)
         {
             start.ArgumentList.Add(setting);

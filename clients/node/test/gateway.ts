@@ -44,9 +44,10 @@ export async function startGateway(dll = process.env.KRAKEN_GRPC_SERVER_DLL ?? d
     throw new Error(`${dll} not found: build the server first (dotnet build src/KrakenGrpc.Server -c Release)`);
   }
   const url = `http://127.0.0.1:${await freePort()}`;
+  // --Metrics:Url= turns the metrics address off: on its default port, two gateways would collide.
   // detached: the gateway leads its own process group, so stop() can signal the group (the dotnet host and
   // anything it might spawn) without touching the test runner.
-  const child = spawn("dotnet", [dll, "--sandbox", "--urls", url], {
+  const child = spawn("dotnet", [dll, "--sandbox", "--urls", url, "--Metrics:Url="], {
     cwd: dirname(dll),
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],

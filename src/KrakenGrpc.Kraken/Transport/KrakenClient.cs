@@ -4,6 +4,7 @@ using KrakenGrpc.Kraken.Errors;
 using KrakenGrpc.Kraken.Lanes;
 using KrakenGrpc.Kraken.Requests;
 using KrakenGrpc.Kraken.Responses;
+using KrakenGrpc.Kraken.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using System.Text;
@@ -17,7 +18,7 @@ namespace KrakenGrpc.Kraken.Transport;
 /// HttpClient's resilience pipeline (see <see cref="KrakenRetryPolicy"/>); every failure leaves here as a
 /// <see cref="KrakenException"/> carrying its classification.
 /// </summary>
-public sealed partial class KrakenClient(HttpClient http, IOptions<KrakenOptions> options, AccountLanes lanes, TimeProvider time, ILogger<KrakenClient> logger)
+public sealed partial class KrakenClient(HttpClient http, IOptions<KrakenOptions> options, AccountLanes lanes, KrakenTelemetry telemetry, TimeProvider time, ILogger<KrakenClient> logger)
 {
     // Kraken documents no size limits. Common HTTP servers refuse request lines past 8 KB (the path needs some of
     // it), and no real body comes near 64 KiB: anything larger is a caller's mistake and is refused unsent.
@@ -38,7 +39,7 @@ public sealed partial class KrakenClient(HttpClient http, IOptions<KrakenOptions
         EnsureFits(endpoint, parameters, query.Length, MaxQueryLength, "query string");
         using var request = new HttpRequestMessage(endpoint.Method, _baseAddress + endpoint.Path + (query.Length > 0 ? "?" + query : string.Empty));
         request.Options.Set(KrakenRequestOptions.Endpoint, endpoint);
-        return await SendAsync(endpoint, request, cancellationToken).ConfigureAwait(false);
+        return await telemetry.MeasureCallAsync(endpoint, account: null, () => SendAsync(endpoint, request, cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -55,7 +56,8 @@ public sealed partial class KrakenClient(HttpClient http, IOptions<KrakenOptions
             await CheckOpenOrdersCapAsync(endpoint, parameters, account, deadline, cancellationToken).ConfigureAwait(false);
         }
 
-        var response = await SendSignedAsync(endpoint, parameters, account, deadline, request => SendAsync(endpoint, request, cancellationToken)).ConfigureAwait(false);
+        var response = await telemetry.MeasureCallAsync(endpoint, account,
+            () => SendSignedAsync(endpoint, parameters, account, deadline, request => SendAsync(endpoint, request, cancellationToken))).ConfigureAwait(false);
         if (endpoint.Limiter == KrakenLimiter.TradingEngine || endpoint == KrakenEndpoints.CancelAll)
         {
             trading.Record(endpoint, parameters, response.Result);
@@ -88,7 +90,7 @@ public sealed partial class KrakenClient(HttpClient http, IOptions<KrakenOptions
         KrakenEndpoint endpoint, KrakenParameters parameters, KrakenAccount account, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
         EnsureBodyFits(endpoint, parameters);
-        return await SendSignedAsync(endpoint, parameters, account, deadline, async request =>
+        return await telemetry.MeasureCallAsync(endpoint, account, () => SendSignedAsync(endpoint, parameters, account, deadline, async request =>
         {
             var response = await ExchangeAsync(endpoint, request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             if (response.IsSuccessStatusCode && response.Content.Headers.ContentType?.MediaType != "application/json")
@@ -106,7 +108,7 @@ public sealed partial class KrakenClient(HttpClient http, IOptions<KrakenOptions
                 using var envelope = KrakenEnvelope.Parse(endpoint.Name, body, time);
                 throw new KrakenException(KrakenErrorTable.UnreadableResponse, endpoint.Name, $"Kraken answered {endpoint.Name} with JSON instead of a file.");
             }
-        }).ConfigureAwait(false);
+        })).ConfigureAwait(false);
     }
 
     // The nonce and signature add a few dozen bytes per attempt; the parameters are what can be too large.
@@ -229,13 +231,16 @@ public sealed partial class KrakenClient(HttpClient http, IOptions<KrakenOptions
             _ => throw new ArgumentException($"{endpoint.Name} is not an OAuth endpoint.", nameof(endpoint)),
         };
 
-        using var response = await ExchangeAsync(endpoint, request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
+        return await telemetry.MeasureCallAsync(endpoint, account: null, async () =>
         {
-            throw OAuthFailure(endpoint, (int)response.StatusCode, body);
-        }
-        return KrakenEnvelope.ParseOAuth(endpoint.Name, body, time);
+            using var response = await ExchangeAsync(endpoint, request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw OAuthFailure(endpoint, (int)response.StatusCode, body);
+            }
+            return KrakenEnvelope.ParseOAuth(endpoint.Name, body, time);
+        }).ConfigureAwait(false);
     }
 
     // RFC 6749 errors: {"error":"invalid_grant","error_description":"..."} with a 4xx status.

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using KrakenGrpc.Kraken.Accounts;
 using KrakenGrpc.Kraken.Lanes;
+using KrakenGrpc.Kraken.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -29,6 +30,9 @@ public static class KrakenServiceCollectionExtensions
         services.AddSingleton<KrakenAccounts>();
         services.AddSingleton<AccountLanes>();
         services.AddTransient<KrakenSigningHandler>();
+        services.AddMetrics();
+        services.AddSingleton<KrakenTelemetry>();
+        services.AddTransient<KrakenAttemptCounter>();
 
         var client = services.AddHttpClient<KrakenClient>(http =>
             {
@@ -49,8 +53,9 @@ public static class KrakenServiceCollectionExtensions
             // logs what matters (endpoint, status, failure) itself.
             .RemoveAllLoggers();
 
-        // Outermost: read retries. Then signing (budget, turn, nonce, signature) once per attempt. Innermost: the
-        // per-attempt timeout, which covers the exchange with Kraken only, not the wait for budget or turn.
+        // Outermost: read retries. Then signing (budget, turn, nonce, signature) once per attempt, and the attempt
+        // counter. Innermost: the per-attempt timeout, which covers the exchange with Kraken only, not the wait for
+        // budget or turn.
         client.AddResilienceHandler("kraken-retries", static (pipeline, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<KrakenOptions>>().Value;
@@ -67,6 +72,7 @@ public static class KrakenServiceCollectionExtensions
             }
         });
         client.AddHttpMessageHandler<KrakenSigningHandler>();
+        client.AddHttpMessageHandler<KrakenAttemptCounter>();
         client.AddResilienceHandler("kraken-attempt-timeout", static (pipeline, context) =>
             pipeline.AddTimeout(context.ServiceProvider.GetRequiredService<IOptions<KrakenOptions>>().Value.RequestTimeout));
         return services;

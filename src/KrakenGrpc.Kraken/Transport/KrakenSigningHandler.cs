@@ -4,6 +4,7 @@ using KrakenGrpc.Kraken.Catalogue;
 using KrakenGrpc.Kraken.Lanes;
 using KrakenGrpc.Kraken.Requests;
 using KrakenGrpc.Kraken.Signing;
+using KrakenGrpc.Kraken.Telemetry;
 
 namespace KrakenGrpc.Kraken.Transport;
 
@@ -12,7 +13,7 @@ namespace KrakenGrpc.Kraken.Transport;
 /// budget again and signed anew with a fresh nonce, and above the per-attempt timeout, so waiting for budget or for
 /// the key's turn is bounded by the caller's deadline, not by the attempt timeout. Public calls pass untouched.
 /// </summary>
-internal sealed class KrakenSigningHandler(AccountLanes lanes) : DelegatingHandler
+internal sealed class KrakenSigningHandler(AccountLanes lanes, KrakenTelemetry telemetry) : DelegatingHandler
 {
     private static readonly MediaTypeHeaderValue FormContentType = new("application/x-www-form-urlencoded");
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
@@ -29,7 +30,7 @@ internal sealed class KrakenSigningHandler(AccountLanes lanes) : DelegatingHandl
         DateTimeOffset? deadline = request.Options.TryGetValue(KrakenRequestOptions.Deadline, out var d) ? d : null;
         var lane = lanes.For(account);
 
-        await lane.WaitForBudgetAsync(endpoint, parameters, deadline, cancellationToken).ConfigureAwait(false);
+        await telemetry.MeasureBudgetWaitAsync(account, () => lane.WaitForBudgetAsync(endpoint, parameters, deadline, cancellationToken)).ConfigureAwait(false);
         using var turn = await lane.EnterAsync(cancellationToken).ConfigureAwait(false);
 
         // The nonce is taken inside the key's turn, so nonces reach Kraken in the order they were issued.

@@ -79,6 +79,7 @@ public static partial class GatewayApplication
         builder.Services.RemoveAll(typeof(IServiceMethodProvider<>));
         builder.Services.AddSingleton(typeof(IServiceMethodProvider<>), typeof(MalformedRequestRefusal<>));
         builder.AddJsonHttpFace(grpcServer);
+        builder.AddObservability();
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck("kraken-gateway", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
 
@@ -90,6 +91,7 @@ public static partial class GatewayApplication
             LogSandbox(app.Logger, sandbox.BaseAddress);
         }
 
+        app.MapMetricsEndpoint();
         app.MapGrpcService<MarketDataService>();
         app.MapGrpcService<AccountService>();
         app.MapGrpcService<OrdersService>();

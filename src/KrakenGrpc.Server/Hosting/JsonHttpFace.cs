@@ -17,8 +17,6 @@ internal static class JsonHttpFace
     /// <summary>The configuration key of the HTTP/1.1 address, e.g. <c>http://127.0.0.1:8080</c>.</summary>
     public const string UrlKey = "Http:Url";
 
-    private const string DefaultGrpcUrl = "http://localhost:5000";
-
     /// <summary>
     /// Adds transcoding to <paramref name="grpc"/>. Call it after the service method providers are replaced: the
     /// replacement removes every <c>IServiceMethodProvider&lt;&gt;</c>, transcoding's included.
@@ -47,42 +45,7 @@ internal static class JsonHttpFace
             SandboxOptions.EnsureLoopbackOnly(url);
         }
 
-        // A cleartext port speaks either HTTP/1.1 or h2c, never both, so HTTP/1.1 gets a Kestrel endpoint of its own.
-        // Once any endpoint is configured Kestrel ignores --urls, so the gRPC addresses become endpoints too (they
-        // take the HTTP/2 endpoint defaults), unless the Kestrel section already lists its own endpoints.
-        var settings = new Dictionary<string, string?>
-        {
-            ["Kestrel:Endpoints:JsonHttp:Url"] = url,
-            ["Kestrel:Endpoints:JsonHttp:Protocols"] = nameof(Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1),
-            // Left set, these would make Kestrel log that it overrides them with the endpoints. ";" lists no address
-            // (an empty value would fall back to the --urls read when the builder was created).
-            [WebHostDefaults.ServerUrlsKey] = ";",
-            [WebHostDefaults.HttpPortsKey] = string.Empty,
-            [WebHostDefaults.HttpsPortsKey] = string.Empty,
-        };
-        if (!builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
-        {
-            // "Grpc…" sorts before "JsonHttp", so the gRPC addresses are bound and listed first, as without Http:Url.
-            foreach (var (grpcUrl, index) in GrpcUrls(builder.Configuration).Select((u, i) => (u, i)))
-            {
-                settings[$"Kestrel:Endpoints:Grpc{index}:Url"] = grpcUrl;
-            }
-        }
-        builder.Configuration.AddInMemoryCollection(settings);
-    }
-
-    // The addresses ASP.NET Core would listen on: --urls / ASPNETCORE_URLS, else the HTTP(S)_PORTS, else its default.
-    private static List<string> GrpcUrls(ConfigurationManager configuration)
-    {
-        static IEnumerable<string> Split(string? list) => (list ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-        var urls = Split(configuration[WebHostDefaults.ServerUrlsKey]).ToList();
-        if (urls.Count == 0)
-        {
-            urls.AddRange(Split(configuration[WebHostDefaults.HttpPortsKey]).Select(port => $"http://*:{port}"));
-            urls.AddRange(Split(configuration[WebHostDefaults.HttpsPortsKey]).Select(port => $"https://*:{port}"));
-        }
-        return urls.Count == 0 ? [DefaultGrpcUrl] : urls;
+        builder.AddHttp1Endpoint("JsonHttp", url);
     }
 
     /// <summary>

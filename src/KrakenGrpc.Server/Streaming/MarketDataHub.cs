@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 
@@ -15,15 +16,17 @@ internal sealed partial class MarketDataHub : IDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<StreamKey, IStreamPoller> _pollers = [];
     private readonly StreamingOptions _options;
+    private readonly StreamingMetrics _metrics;
     private readonly CancellationTokenRegistration _stopping;
     private bool _closed;
 
-    public MarketDataHub(IServiceProvider services, IOptions<StreamingOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<MarketDataHub> logger)
+    public MarketDataHub(IServiceProvider services, IOptions<StreamingOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, IMeterFactory meters, ILogger<MarketDataHub> logger)
     {
         Services = services;
         Time = time;
         Logger = logger;
         _options = options.Value;
+        _metrics = new StreamingMetrics(meters, this);
 
         // Streams never end by themselves: without this, shutting down would wait for every client to hang up.
         _stopping = lifetime.ApplicationStopping.Register(Close);
@@ -56,6 +59,7 @@ internal sealed partial class MarketDataHub : IDisposable
         StreamDefinition<TEntry, TResponse> definition, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var (poller, mailbox) = Join(definition);
+        using var open = _metrics.StreamOpened(definition.Key);
         try
         {
             while (await mailbox.TakeAsync(cancellationToken).ConfigureAwait(false) is { } update)

@@ -217,7 +217,7 @@ public class MarketDataSandboxTests
     [Test]
     public async Task SandboxSwitch_StartsTheEmbeddedEmulator_AndServesMarketData()
     {
-        await using var app = await GatewayApplication.CreateAsync(["--sandbox", "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Error"]);
+        await using var app = await GatewayApplication.CreateAsync(["--sandbox", "--urls", "http://127.0.0.1:0", "--Metrics:Url=", "--Logging:LogLevel:Default=Error"]);
         await app.StartAsync();
         using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(app.Urls.First());
 

@@ -49,6 +49,8 @@ public sealed class GatewayHost : IAsyncDisposable
             $"--Kraken:BaseUrl={kraken}",
             "--Logging:LogLevel:Default=Warning",
             "--Kraken:MaxReadRetries=2",
+            // Off: many gateways run at once here; a test that scrapes gives its own address.
+            "--Metrics:Url=",
             .. arguments,
         ];
         var app = await GatewayApplication.CreateAsync(args, configure);

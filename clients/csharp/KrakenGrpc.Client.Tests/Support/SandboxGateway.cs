@@ -48,6 +48,8 @@ public sealed class SandboxGateway : IAsyncDisposable
             "--sandbox",
             "--urls", "http://127.0.0.1:0",
             "--Logging:LogLevel:Default=Warning",
+            // No metrics address: it would collide with a developer's gateway on the default one.
+            "--Metrics:Url=",
             $"--Kraken:Accounts:{PaperAccount}:ApiKey={EmulatedAccountOptions.SandboxApiKey}",
             $"--Kraken:Accounts:{PaperAccount}:ApiSecret={EmulatedAccountOptions.SandboxApiSecret}",
         ];
