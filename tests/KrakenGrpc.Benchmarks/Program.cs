@@ -16,6 +16,7 @@ internal static class Program
         ["soak"] = new("Mixed unary, streaming and private load with faults injected for minutes; outcomes by kind, memory at start and end",
             SoakScenario.Usage, SoakScenario.RunAsync),
         ["load"] = new("Unary req/s and p50/p99 at several concurrencies: direct to nginx, a minimal h2c floor, the gateway (coalescing off/on), private calls", Load.LoadScenario.Usage, Load.LoadScenario.RunAsync),
+        ["micro"] = new("BenchmarkDotNet micro-benchmarks: request signing and JSON-to-protobuf mapping, each against its floor", Micro.MicroScenario.Usage, Micro.MicroScenario.RunAsync),
     };
 
     public static async Task<int> Main(string[] args)

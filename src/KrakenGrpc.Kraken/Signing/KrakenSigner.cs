@@ -11,36 +11,42 @@ namespace KrakenGrpc.Kraken.Signing;
 /// </summary>
 public static class KrakenSigner
 {
+    // A long's decimal text, sign included.
+    private const int MaxNonceDigits = 20;
+
+    // Bodies of ordinary calls fit on the stack; a large batch order borrows a pooled buffer instead.
+    private const int StackBufferBytes = 1024;
+
     /// <summary>Signs one request. <paramref name="body"/> must be the exact body bytes, nonce included.</summary>
     public static string Sign(ReadOnlySpan<byte> secret, string uriPath, long nonce, ReadOnlySpan<byte> body)
     {
-        Span<byte> nonceText = stackalloc byte[20];
-        nonce.TryFormat(nonceText, out var nonceLength, provider: CultureInfo.InvariantCulture);
-
-        // SHA256(nonce + body) without concatenating the two into a new buffer.
-        Span<byte> inner = stackalloc byte[SHA256.HashSizeInBytes];
-        using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
-        {
-            sha.AppendData(nonceText[..nonceLength]);
-            sha.AppendData(body);
-            sha.GetHashAndReset(inner);
-        }
-
+        // One scratch buffer holds nonce + body for the SHA256, then uri_path + that hash for the HMAC. Copying the body
+        // once is cheaper than IncrementalHash, which allocates a hash object and a native context on every call; the
+        // static one-shot hashes need contiguous input but allocate nothing.
         var pathLength = Encoding.UTF8.GetByteCount(uriPath);
-        var rented = ArrayPool<byte>.Shared.Rent(pathLength + inner.Length);
+        var size = Math.Max(MaxNonceDigits + body.Length, pathLength + SHA256.HashSizeInBytes);
+        byte[]? rented = null;
+        var scratch = size <= StackBufferBytes ? stackalloc byte[StackBufferBytes] : (rented = ArrayPool<byte>.Shared.Rent(size));
         try
         {
-            var message = rented.AsSpan(0, pathLength + inner.Length);
-            Encoding.UTF8.GetBytes(uriPath, message);
-            inner.CopyTo(message[pathLength..]);
+            nonce.TryFormat(scratch, out var nonceLength, provider: CultureInfo.InvariantCulture);
+            body.CopyTo(scratch[nonceLength..]);
+            Span<byte> inner = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(scratch[..(nonceLength + body.Length)], inner);
 
+            Encoding.UTF8.GetBytes(uriPath, scratch);
+            inner.CopyTo(scratch[pathLength..]);
             Span<byte> signature = stackalloc byte[HMACSHA512.HashSizeInBytes];
-            HMACSHA512.HashData(secret, message, signature);
+            HMACSHA512.HashData(secret, scratch[..(pathLength + inner.Length)], signature);
             return Convert.ToBase64String(signature);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            if (rented is not null)
+            {
+                // Cleared: a large body may hold a one-time password.
+                ArrayPool<byte>.Shared.Return(rented, clearArray: true);
+            }
         }
     }
 }

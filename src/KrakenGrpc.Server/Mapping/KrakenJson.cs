@@ -57,6 +57,11 @@ internal static class KrakenJson
         {
             return null;
         }
+        // Whole seconds written as a JSON number (every level of a Depth answer): nothing to split, so no text is made.
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var wholeSeconds))
+        {
+            return wholeSeconds == 0 ? null : new Timestamp { Seconds = wholeSeconds };
+        }
         var text = Text(value);
         return text.Length == 0 ? null : UnixSeconds(text);
     }
