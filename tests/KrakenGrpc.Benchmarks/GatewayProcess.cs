@@ -78,6 +78,9 @@ internal sealed class GatewayProcess : IAsyncDisposable
         start.ArgumentList.Add($"--Kraken:BaseUrl={kraken}");
         // No scrape endpoint: a measured gateway must not fail because another one holds the default metrics port.
         start.ArgumentList.Add("--Metrics:Url=");
+        // The harness measures the gateway's own work against upstreams that do not throttle; the public budget models
+        // Kraken's throttling and would make every figure the budget's.
+        start.ArgumentList.Add("--Kraken:PublicBudget:Enabled=false");
         foreach (var setting in configuration)
         {
             start.ArgumentList.Add(setting);

@@ -181,6 +181,9 @@ public static class KrakenErrorTable
     /// </summary>
     public static readonly KrakenErrorClass RateBudgetExhausted = new(StatusCode.ResourceExhausted, "RATE_BUDGET_EXHAUSTED");
 
+    /// <summary>A public call cannot fit its endpoint's request budget before its deadline (<c>Kraken:PublicBudget</c>); not sent.</summary>
+    public static readonly KrakenErrorClass PublicBudgetExhausted = new(StatusCode.ResourceExhausted, "PUBLIC_RATE_BUDGET_EXHAUSTED");
+
     /// <summary>An order would exceed Kraken's open-orders cap on its pair (checked against Kraken's own list first).</summary>
     public static readonly KrakenErrorClass OpenOrdersCapReached = new(StatusCode.ResourceExhausted, "OPEN_ORDERS_LIMIT_EXCEEDED");
 

@@ -18,7 +18,8 @@ namespace KrakenGrpc.Kraken.Transport;
 /// HttpClient's resilience pipeline (see <see cref="KrakenRetryPolicy"/>); every failure leaves here as a
 /// <see cref="KrakenException"/> carrying its classification.
 /// </summary>
-public sealed partial class KrakenClient(HttpClient http, IOptions<KrakenOptions> options, AccountLanes lanes, KrakenTelemetry telemetry, TimeProvider time, ILogger<KrakenClient> logger)
+public sealed partial class KrakenClient(
+    HttpClient http, IOptions<KrakenOptions> options, AccountLanes lanes, PublicBudget publicBudget, KrakenTelemetry telemetry, TimeProvider time, ILogger<KrakenClient> logger)
 {
     // Kraken documents no size limits. Common HTTP servers refuse request lines past 8 KB (the path needs some of
     // it), and no real body comes near 64 KiB: anything larger is a caller's mistake and is refused unsent.
@@ -28,7 +29,8 @@ public sealed partial class KrakenClient(HttpClient http, IOptions<KrakenOptions
     private readonly string _baseAddress = options.Value.BaseUrl.ToString().TrimEnd('/');
 
     /// <summary>Calls a public endpoint with its parameters in the query string.</summary>
-    public async Task<KrakenResponse> SendPublicAsync(KrakenEndpoint endpoint, KrakenParameters parameters, CancellationToken cancellationToken)
+    /// <param name="deadline">When the caller needs the answer: a wait for the public budget beyond it is refused.</param>
+    public async Task<KrakenResponse> SendPublicAsync(KrakenEndpoint endpoint, KrakenParameters parameters, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
         if (endpoint.Auth != EndpointAuth.None)
         {
@@ -37,6 +39,7 @@ public sealed partial class KrakenClient(HttpClient http, IOptions<KrakenOptions
 
         var query = KrakenRequestEncoder.EncodeForm(parameters);
         EnsureFits(endpoint, parameters, query.Length, MaxQueryLength, "query string");
+        await publicBudget.WaitAsync(endpoint, deadline, cancellationToken).ConfigureAwait(false);
         using var request = new HttpRequestMessage(endpoint.Method, _baseAddress + endpoint.Path + (query.Length > 0 ? "?" + query : string.Empty));
         request.Options.Set(KrakenRequestOptions.Endpoint, endpoint);
         return await telemetry.MeasureCallAsync(endpoint, account: null, () => SendAsync(endpoint, request, cancellationToken)).ConfigureAwait(false);

@@ -52,6 +52,25 @@ public sealed class KrakenOptions : KrakenAccountOptions
 
     /// <summary>How many times a read is retried after a transient failure (writes never are).</summary>
     public int MaxReadRetries { get; set; } = 2;
+
+    /// <summary>The request budget of each public endpoint (<c>Kraken:PublicBudget</c>).</summary>
+    public KrakenPublicBudgetOptions PublicBudget { get; set; } = new();
+}
+
+/// <summary>
+/// The <c>Kraken:PublicBudget</c> section. Kraken documents no figure for public endpoints; third-party measurements
+/// suggest a burst of about 30 and about 1 request a second per address (UNCONFIRMED, protocol.md §8.1). The
+/// defaults stop a crowd of callers from flooding one endpoint while leaving room for the gateway's own pollers.
+/// </summary>
+public sealed class KrakenPublicBudgetOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Requests an endpoint may take at once.</summary>
+    public int Burst { get; set; } = 30;
+
+    /// <summary>Requests per second an endpoint regains.</summary>
+    public double PerSecond { get; set; } = 5;
 }
 
 /// <summary>The <c>Kraken:OAuth</c> section: the gateway's registration as a Kraken Connect client.</summary>
@@ -84,6 +103,10 @@ public sealed class KrakenOptionsValidator : IValidateOptions<KrakenOptions>
         if (options.MaxReadRetries is < 0 or > 10)
         {
             failures.Add($"{KrakenOptions.Section}:MaxReadRetries must be between 0 and 10.");
+        }
+        if (options.PublicBudget.Burst < 1 || !(options.PublicBudget.PerSecond > 0))
+        {
+            failures.Add($"{KrakenOptions.Section}:PublicBudget: Burst must be at least 1 and PerSecond positive.");
         }
 
         if (options.OAuth.BaseUrl is { } oauthBase && (!oauthBase.IsAbsoluteUri || (oauthBase.Scheme != Uri.UriSchemeHttps && oauthBase.Scheme != Uri.UriSchemeHttp)))

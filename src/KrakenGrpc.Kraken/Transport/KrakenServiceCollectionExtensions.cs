@@ -29,6 +29,7 @@ public static class KrakenServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<KrakenAccounts>();
         services.AddSingleton<AccountLanes>();
+        services.AddSingleton<PublicBudget>();
         services.AddTransient<KrakenSigningHandler>();
         services.AddMetrics();
         services.AddSingleton<KrakenTelemetry>();

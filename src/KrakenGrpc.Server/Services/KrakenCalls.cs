@@ -40,14 +40,17 @@ internal sealed class KrakenCalls(KrakenClient client, KrakenAccounts accounts, 
     {
         if (!coalesceOptions.Value.Coalesce)
         {
-            using var response = await client.SendPublicAsync(endpoint, parameters, context.CancellationToken).ConfigureAwait(false);
+            using var response = await client.SendPublicAsync(endpoint, parameters, DeadlineOf(context), context.CancellationToken).ConfigureAwait(false);
             return MapResult(endpoint, response, map, context);
         }
 
         var key = endpoint.Name + "?" + KrakenRequestEncoder.EncodeForm(parameters);
+        // The caller who starts the shared request lends it its deadline for the public budget: callers arriving
+        // while it waits share that wait, or its refusal with RetryInfo.
+        var deadline = DeadlineOf(context);
         var answer = await coalescing.ShareAsync(key, async () =>
         {
-            using var response = await client.SendPublicAsync(endpoint, parameters, CancellationToken.None).ConfigureAwait(false);
+            using var response = await client.SendPublicAsync(endpoint, parameters, deadline, CancellationToken.None).ConfigureAwait(false);
             return new SharedAnswer<TResponse>(Read(endpoint, response.Result, map), [.. response.Warnings]);
         }, context.CancellationToken).ConfigureAwait(false);
         AddWarnings(answer.Warnings, context);

@@ -198,7 +198,7 @@ internal sealed partial class StreamPoller<TEntry, TResponse> : IStreamPoller, I
         var parameters = _definition.Parameters(_cursor);
         using var response = _definition.Account is { } account
             ? await client.SendPrivateAsync(endpoint, parameters, account, deadline: null, stop).ConfigureAwait(false)
-            : await client.SendPublicAsync(endpoint, parameters, stop).ConfigureAwait(false);
+            : await client.SendPublicAsync(endpoint, parameters, deadline: null, stop).ConfigureAwait(false);
         return KrakenCalls.Read(endpoint, response.Result, _definition.Read);
     }
 

@@ -49,6 +49,8 @@ public sealed class GatewayHost : IAsyncDisposable
             $"--Kraken:BaseUrl={kraken}",
             "--Logging:LogLevel:Default=Warning",
             "--Kraken:MaxReadRetries=2",
+            // Tests of other behaviour call public endpoints in bursts; the budget has tests of its own.
+            "--Kraken:PublicBudget:Enabled=false",
             // Off: many gateways run at once here; a test that scrapes gives its own address.
             "--Metrics:Url=",
             .. arguments,
