@@ -1,3 +1,4 @@
+using KrakenGrpc.Kraken.Accounts;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
@@ -136,7 +137,9 @@ internal sealed partial class MarketDataHub : IDisposable
 
     // Private streams spend their account's REST counter on every poll, so they never poll faster than the floor.
     private TimeSpan IntervalOf<TEntry, TResponse>(StreamDefinition<TEntry, TResponse> definition) =>
-        definition.Account is null || _options.PollInterval >= _options.PrivatePollFloor ? _options.PollInterval : _options.PrivatePollFloor;
+        definition.Account is not { } account
+            ? _options.PollInterval
+            : TimeSpan.FromTicks(Math.Max(_options.PollInterval.Ticks, _options.PrivatePollFloorFor(KrakenTierLimits.For(account.Tier)).Ticks));
 
     /// <summary>Ends every stream normally (the gateway is shutting down) and refuses new ones.</summary>
     private void Close()

@@ -1,3 +1,4 @@
+using KrakenGrpc.Kraken.Accounts;
 using Microsoft.Extensions.Options;
 
 namespace KrakenGrpc.Server.Streaming;
@@ -17,11 +18,16 @@ public sealed class StreamingOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// The shortest interval of a private stream's poller (open orders, balances): every poll costs the account a
-    /// point of its REST counter, which Starter keys regain at only 0.33 per second, so private pollers wait at least
-    /// this long even when <see cref="PollInterval"/> is shorter.
+    /// The shortest interval of a private stream's poller (open orders, balances). Every poll costs the account a
+    /// point of its REST counter; not set, the floor follows the key's tier so that one private poller spends a third
+    /// of what the key regains (Starter 0.33/s: every 9 s; Intermediate 0.5/s: 6 s; Pro 1/s: 3 s) and two private
+    /// streams of one account leave a third for its calls.
     /// </summary>
-    public TimeSpan PrivatePollFloor { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan? PrivatePollFloor { get; set; }
+
+    /// <summary>The private poll interval for a key of <paramref name="tier"/>: the configured floor, else the tier's.</summary>
+    public TimeSpan PrivatePollFloorFor(KrakenTierLimits tier) =>
+        PrivatePollFloor ?? TimeSpan.FromMilliseconds(Math.Ceiling(3_000 / tier.RestCounterDecayPerSecond));
 }
 
 /// <summary>Checks the <c>Streaming</c> section at start-up, naming the setting at fault.</summary>
@@ -31,7 +37,10 @@ public sealed class StreamingOptionsValidator : IValidateOptions<StreamingOption
     {
         List<string> failures = [];
         Check(nameof(StreamingOptions.PollInterval), options.PollInterval, failures);
-        Check(nameof(StreamingOptions.PrivatePollFloor), options.PrivatePollFloor, failures);
+        if (options.PrivatePollFloor is { } floor)
+        {
+            Check(nameof(StreamingOptions.PrivatePollFloor), floor, failures);
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
