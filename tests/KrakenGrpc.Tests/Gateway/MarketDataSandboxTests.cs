@@ -185,9 +185,25 @@ public class MarketDataSandboxTests
     }
 
     [Test]
-    public void MalformedJson_IsInternal_NotACrash()
+    public async Task AnswerCutShort_IsAskedAgain_ForARead()
     {
         _kraken.Faults.Inject("/0/public/Spread", Fault.Malformed());
+        var sent = _kraken.Requests.Count("/0/public/Spread");
+
+        var spreads = await _client.GetRecentSpreadsAsync(new GetRecentSpreadsRequest { Pair = "XBTUSD" });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(spreads.Spreads, Is.Not.Empty);
+            Assert.That(_kraken.Requests.Count("/0/public/Spread"), Is.EqualTo(sent + 2));
+        });
+    }
+
+    [Test]
+    public void AnswerCutShortEveryTime_IsInternal_NotACrash()
+    {
+        // One attempt and the gateway's two read retries (GatewayHost sets Kraken:MaxReadRetries=2).
+        _kraken.Faults.Inject("/0/public/Spread", Fault.Malformed() with { Times = 3 });
 
         var failure = Assert.ThrowsAsync<RpcException>(async () => await _client.GetRecentSpreadsAsync(new GetRecentSpreadsRequest { Pair = "XBTUSD" }))!;
 
