@@ -33,4 +33,11 @@ public sealed class KrakenException : Exception
 
     /// <summary>What the caller needs to act on the failure (an order's <c>cl_ord_id</c>), carried in ErrorInfo metadata.</summary>
     public IReadOnlyDictionary<string, string> Details { get; }
+
+    /// <summary>
+    /// The same failure as a new exception object for one more caller: one object thrown on several threads at once
+    /// would have its stack trace written concurrently (a poller's failure reaches every subscriber, a shared public
+    /// read's every caller).
+    /// </summary>
+    public KrakenException ForAnotherCaller() => new(ErrorClass, Endpoint, Message, KrakenErrors, this, Details);
 }

@@ -31,9 +31,7 @@ internal sealed class PublicReadCoalescing
         }
         catch (KrakenException failure)
         {
-            // Each caller throws its own exception object: one thrown on many threads would have its stack trace
-            // written concurrently.
-            throw new KrakenException(failure.ErrorClass, failure.Endpoint, failure.Message, failure.KrakenErrors, failure, failure.Details);
+            throw failure.ForAnotherCaller();
         }
     }
 

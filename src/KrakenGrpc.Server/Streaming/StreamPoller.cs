@@ -244,11 +244,10 @@ internal sealed partial class StreamPoller<TEntry, TResponse> : IStreamPoller, I
         }
     }
 
-    // Each subscriber throws its own exception object: one instance thrown on many threads at once would have its
-    // stack trace written concurrently.
+    // Each subscriber throws its own exception object (see KrakenException.ForAnotherCaller).
     private Exception ForOneSubscriber(Exception failure) => failure switch
     {
-        KrakenException kraken => new KrakenException(kraken.ErrorClass, kraken.Endpoint, kraken.Message, kraken.KrakenErrors, kraken, kraken.Details),
+        KrakenException kraken => kraken.ForAnotherCaller(),
         _ => new InvalidOperationException($"The poller of {Key} failed: {failure.Message}", failure),
     };
 

@@ -86,7 +86,7 @@ public class LimitsAndShutdownTests
         Assert.That(await stream.ResponseStream.MoveNext(), Is.True);
         _kraken.Faults.Inject("/0/private/Balance", Fault.Delay(TimeSpan.FromSeconds(1.5)));
         var inFlight = gateway.Account.GetAccountBalanceAsync(new GetAccountBalanceRequest()).ResponseAsync;
-        await WaitUntilAsync(() => _kraken.Requests.Count("/0/private/Balance") == 1);
+        await Eventually.TrueAsync(() => _kraken.Requests.Count("/0/private/Balance") == 1, "the slow call reached Kraken");
         var watch = Stopwatch.StartNew();
 
         var stopping = gateway.StopServerAsync();
@@ -129,15 +129,5 @@ public class LimitsAndShutdownTests
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
             Assert.That(_kraken.Requests.TotalCount, Is.Zero);
         });
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)), "timed out waiting");
-            await Task.Delay(20);
-        }
     }
 }

@@ -85,7 +85,7 @@ public class PublicReadCoalescingTests
         _kraken.Faults.Inject("/0/public/Ticker", Fault.Delay(SlowAnswer));
         using var impatient = new CancellationTokenSource();
         var givingUp = _gateway.MarketData.GetTickerAsync(new GetTickerRequest { Pair = { "ETHUSD" } }, cancellationToken: impatient.Token).ResponseAsync;
-        await WaitUntilAsync(() => _kraken.Requests.Count("/0/public/Ticker") == 1);
+        await Eventually.TrueAsync(() => _kraken.Requests.Count("/0/public/Ticker") == 1, "the shared request reached Kraken");
 
         var patient = _gateway.MarketData.GetTickerAsync(new GetTickerRequest { Pair = { "ETHUSD" } }).ResponseAsync;
         await Task.Delay(TimeSpan.FromMilliseconds(200));
@@ -99,15 +99,5 @@ public class PublicReadCoalescingTests
             Assert.That(answer.Tickers, Has.Count.EqualTo(1));
             Assert.That(_kraken.Requests.Count("/0/public/Ticker"), Is.EqualTo(1));
         });
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)), "timed out waiting");
-            await Task.Delay(10);
-        }
     }
 }

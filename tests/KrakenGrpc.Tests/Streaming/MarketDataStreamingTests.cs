@@ -45,7 +45,7 @@ public class MarketDataStreamingTests
     public async Task ResetAsync()
     {
         // The previous test's streams are gone once their pollers are: each test starts from an idle hub.
-        await WaitUntilAsync(() => Hub.ActivePollers == 0, "the previous test's pollers stop");
+        await Eventually.TrueAsync(() => Hub.ActivePollers == 0, "the previous test's pollers stop");
         _kraken.Faults.Clear();
         _kraken.Requests.Clear();
     }
@@ -103,7 +103,7 @@ public class MarketDataStreamingTests
         var snapshot = await stream.NextAsync(Patience);
         var polled = _kraken.Requests.Count("/0/public/Depth");
 
-        await WaitUntilAsync(() => _kraken.Requests.Count("/0/public/Depth") >= polled + 5, "five more polls");
+        await Eventually.TrueAsync(() => _kraken.Requests.Count("/0/public/Depth") >= polled + 5, "five more polls");
         Assert.That(stream.Pending, Is.Zero, "an unchanged book was sent again");
 
         _kraken.Market.Step();
@@ -194,13 +194,13 @@ public class MarketDataStreamingTests
         {
             await stream.DisposeAsync();
         }
-        await WaitUntilAsync(() => Hub.ActivePollers == 1, "the spread poller stops after its last subscriber left");
+        await Eventually.TrueAsync(() => Hub.ActivePollers == 1, "the spread poller stops after its last subscriber left");
 
         foreach (var stream in trades)
         {
             await stream.DisposeAsync();
         }
-        await WaitUntilAsync(() => Hub.ActivePollers == 0, "the trade poller stops after its last subscriber left");
+        await Eventually.TrueAsync(() => Hub.ActivePollers == 0, "the trade poller stops after its last subscriber left");
 
         // A poll that was in flight may still land; after that, silence.
         await Task.Delay(PollInterval * 2);
@@ -228,7 +228,7 @@ public class MarketDataStreamingTests
 
         foreach (var (name, stream) in new[] { ("fast", fast), ("slow", slow) })
         {
-            await WaitUntilAsync(() => stream.Received.SelectMany(m => m.Trades).Any(t => t.TradeId == newest), $"the {name} client gets the newest trade");
+            await Eventually.TrueAsync(() => stream.Received.SelectMany(m => m.Trades).Any(t => t.TradeId == newest), $"the {name} client gets the newest trade");
             var messages = stream.Received;
             var trades = messages.SelectMany(m => m.Trades).ToList();
             var ids = trades.Select(t => t.TradeId).ToList();
@@ -261,7 +261,7 @@ public class MarketDataStreamingTests
             {
                 _kraken.Market.Step();
                 var polls = _kraken.Requests.Count("/0/public/Trades");
-                await WaitUntilAsync(() => _kraken.Requests.Count("/0/public/Trades") >= polls + 2, "a poll after the step");
+                await Eventually.TrueAsync(() => _kraken.Requests.Count("/0/public/Trades") >= polls + 2, "a poll after the step");
             }
             Assert.That(await updates.MoveNextAsync().AsTask().WaitAsync(Patience), Is.True);
             var merged = updates.Current;
@@ -317,7 +317,7 @@ public class MarketDataStreamingTests
             await Task.Delay(PollInterval);
         }
         var tape = (await _client.GetRecentSpreadsAsync(new GetRecentSpreadsRequest { Pair = "ETHUSD" })).Spreads;
-        await WaitUntilAsync(() => stream.Received[^1].Spreads.LastOrDefault()?.Equals(tape[^1]) == true, "the newest spread entry arrives");
+        await Eventually.TrueAsync(() => stream.Received[^1].Spreads.LastOrDefault()?.Equals(tape[^1]) == true, "the newest spread entry arrives");
         var sent = stream.Received.SelectMany(m => m.Spreads).ToList();
 
         Assert.Multiple(() =>
@@ -346,7 +346,7 @@ public class MarketDataStreamingTests
             Assert.That(info.Reason, Is.EqualTo("UNKNOWN_ASSET_PAIR"));
             Assert.That(info.Metadata["kraken_error"], Is.EqualTo("EQuery:Unknown asset pair"));
         });
-        await WaitUntilAsync(() => Hub.ActivePollers == 0, "the failed poller is gone");
+        await Eventually.TrueAsync(() => Hub.ActivePollers == 0, "the failed poller is gone");
     }
 
     private static IEnumerable<TestCaseData> InvalidStreams()
@@ -392,7 +392,7 @@ public class MarketDataStreamingTests
         var snapshot = await stream.NextAsync(Patience);
 
         _kraken.Faults.Inject("/0/public/Depth", fault);
-        await WaitUntilAsync(() => _kraken.Faults.Remaining("/0/public/Depth") == 0, "the poller meets every injected fault");
+        await Eventually.TrueAsync(() => _kraken.Faults.Remaining("/0/public/Depth") == 0, "the poller meets every injected fault");
         _kraken.Market.Step();
         var change = await stream.NextAsync(TimeSpan.FromSeconds(40));
 
@@ -445,18 +445,5 @@ public class MarketDataStreamingTests
     {
         await using var stream = new StreamRecorder<T>(call);
         return await stream.Ended.WaitAsync(Patience);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var waited = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (waited.Elapsed > Patience)
-            {
-                Assert.Fail($"Gave up after {Patience.TotalSeconds} s waiting until {what}.");
-            }
-            await Task.Delay(50);
-        }
     }
 }
