@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
@@ -18,15 +16,14 @@ internal sealed class GatewayProcess : IAsyncDisposable
     private const int KeptOutputLines = 40;
 
     private readonly Process _process;
+    private readonly OwnedProcess _owned;
     private readonly Queue<string> _output = new();
-    private readonly EventHandler _onExit;
 
     private GatewayProcess(Process process, Uri address)
     {
         _process = process;
+        _owned = new OwnedProcess(process, "The gateway");
         Address = address;
-        _onExit = (_, _) => Kill();
-        AppDomain.CurrentDomain.ProcessExit += _onExit;
         process.OutputDataReceived += (_, e) => Keep(e.Data);
         process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
@@ -63,7 +60,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
     /// <summary>Starts the gateway against <paramref name="kraken"/> and waits until it serves.</summary>
     public static async Task<GatewayProcess> StartAsync(string serverAssembly, Uri kraken, IEnumerable<string> configuration, CancellationToken cancellationToken)
     {
-        var port = FreeLoopbackPort();
+        var port = OwnedProcess.FreeLoopbackPort();
         var address = new Uri($"http://127.0.0.1:{port}");
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -100,21 +97,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        AppDomain.CurrentDomain.ProcessExit -= _onExit;
-        Kill();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        try
-        {
-            await _process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            await Console.Error.WriteLineAsync($"The gateway (pid {_process.Id}) did not exit within 10 s of being killed.");
-        }
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _owned.DisposeAsync();
 
     /// <summary>The gateway's last lines of output (warnings and errors: it logs at Warning).</summary>
     public string RecentOutput()
@@ -159,21 +142,6 @@ internal sealed class GatewayProcess : IAsyncDisposable
         }
     }
 
-    private void Kill()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-    }
-
     private void Keep(string? line)
     {
         if (line is null)
@@ -206,12 +174,5 @@ internal sealed class GatewayProcess : IAsyncDisposable
             return Path.Combine(root, "dotnet");
         }
         return "dotnet";
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -122,14 +122,13 @@ internal static class FloorServer
 internal sealed class FloorProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly EventHandler _onExit;
+    private readonly OwnedProcess _owned;
 
     private FloorProcess(Process process, Uri address)
     {
         _process = process;
+        _owned = new OwnedProcess(process, "The floor");
         Address = address;
-        _onExit = (_, _) => Kill();
-        AppDomain.CurrentDomain.ProcessExit += _onExit;
     }
 
     public Uri Address { get; }
@@ -188,34 +187,5 @@ internal sealed class FloorProcess : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        AppDomain.CurrentDomain.ProcessExit -= _onExit;
-        Kill();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        try
-        {
-            await _process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            await Console.Error.WriteLineAsync($"The floor (pid {_process.Id}) did not exit within 10 s of being killed.");
-        }
-        _process.Dispose();
-    }
-
-    private void Kill()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-    }
+    public ValueTask DisposeAsync() => _owned.DisposeAsync();
 }

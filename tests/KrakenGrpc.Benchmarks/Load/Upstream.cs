@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using KrakenGrpc.Emulator;
 
 namespace KrakenGrpc.Benchmarks.Load;
@@ -43,7 +41,7 @@ internal sealed class NginxUpstream : IUpstream
     private readonly Process _process;
     private readonly string _directory;
     private readonly string _accessLog;
-    private readonly EventHandler _onExit;
+    private readonly OwnedProcess _owned;
 
     private NginxUpstream(Process process, string directory, Uri baseAddress, string version)
     {
@@ -52,8 +50,7 @@ internal sealed class NginxUpstream : IUpstream
         _accessLog = Path.Combine(directory, "access.log");
         BaseAddress = baseAddress;
         Description = $"{version} (1 worker) at {baseAddress}, config and answers in {directory}";
-        _onExit = (_, _) => Kill();
-        AppDomain.CurrentDomain.ProcessExit += _onExit;
+        _owned = new OwnedProcess(process, "nginx");
     }
 
     public string Description { get; }
@@ -87,7 +84,7 @@ internal sealed class NginxUpstream : IUpstream
                 }
             }
 
-            var port = FreeLoopbackPort();
+            var port = OwnedProcess.FreeLoopbackPort();
             await File.WriteAllTextAsync(Path.Combine(directory, "nginx.conf"), Config(directory, port), cancellationToken);
 
             var version = await VersionAsync(nginx, cancellationToken);
@@ -148,7 +145,6 @@ internal sealed class NginxUpstream : IUpstream
 
     public async ValueTask DisposeAsync()
     {
-        AppDomain.CurrentDomain.ProcessExit -= _onExit;
         // A fast shutdown (SIGTERM to the master) lets the master end and reap its worker; killing the tree at once
         // leaves the worker a zombie where nothing reaps orphans. Killing stays the fallback.
         if (!_process.HasExited)
@@ -163,19 +159,10 @@ internal sealed class NginxUpstream : IUpstream
             }
             catch (OperationCanceledException)
             {
-                Kill();
+                // Still running: the owner kills the tree below.
             }
         }
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        try
-        {
-            await _process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            await Console.Error.WriteLineAsync($"nginx (pid {_process.Id}) did not exit within 10 s of being killed.");
-        }
-        _process.Dispose();
+        await _owned.DisposeAsync();
         TryDelete(_directory);
     }
 
@@ -275,21 +262,6 @@ internal sealed class NginxUpstream : IUpstream
         }
     }
 
-    private void Kill()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-    }
-
     private static void TryDelete(string directory)
     {
         try
@@ -300,13 +272,6 @@ internal sealed class NginxUpstream : IUpstream
         {
             // A file still open by a dying worker; the temp directory is cleaned up by the system eventually.
         }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 
