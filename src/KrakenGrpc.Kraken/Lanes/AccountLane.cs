@@ -123,7 +123,9 @@ public sealed class AccountLane : IDisposable
             throw new KrakenException(pause.Reason with { RetryAfter = remaining }, endpoint.Name,
                 $"Kraken throttles the API key of account '{Account.Name}' until {pause.Until:HH:mm:ss} UTC, after the call's deadline; {endpoint.Name} was not sent. Retry in {remaining.TotalSeconds:0.0} s.");
         }
-        await Task.Delay(remaining, _time, cancellationToken).ConfigureAwait(false);
+        // Timers may fire a hair early and Kraken's clock is not ours: the same margin as the counters' waits keeps
+        // the next request from landing just before the second Kraken named.
+        await Task.Delay(remaining + DecayingCounter.Margin, _time, cancellationToken).ConfigureAwait(false);
     }
 
     private sealed record LanePause(DateTimeOffset Until, KrakenErrorClass Reason);
