@@ -184,6 +184,12 @@ public static class KrakenErrorTable
     /// <summary>A public call cannot fit its endpoint's request budget before its deadline (<c>Kraken:PublicBudget</c>); not sent.</summary>
     public static readonly KrakenErrorClass PublicBudgetExhausted = new(StatusCode.ResourceExhausted, "PUBLIC_RATE_BUDGET_EXHAUSTED");
 
+    /// <summary>
+    /// Replicas share each key's turn and nonce through Redis (<c>Coordination:Redis</c>), and Redis cannot be reached:
+    /// a signed call is refused unsent rather than risk a nonce. Public calls go on.
+    /// </summary>
+    public static readonly KrakenErrorClass CoordinationUnavailable = new(StatusCode.Unavailable, "COORDINATION_UNAVAILABLE", TimeSpan.FromSeconds(1));
+
     /// <summary>An order would exceed Kraken's open-orders cap on its pair (checked against Kraken's own list first).</summary>
     public static readonly KrakenErrorClass OpenOrdersCapReached = new(StatusCode.ResourceExhausted, "OPEN_ORDERS_LIMIT_EXCEEDED");
 

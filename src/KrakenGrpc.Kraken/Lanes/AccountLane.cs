@@ -1,47 +1,39 @@
-using System.Threading.RateLimiting;
 using KrakenGrpc.Kraken.Accounts;
 using KrakenGrpc.Kraken.Catalogue;
+using KrakenGrpc.Kraken.Coordination;
 using KrakenGrpc.Kraken.Errors;
 using KrakenGrpc.Kraken.Requests;
 
 namespace KrakenGrpc.Kraken.Lanes;
 
 /// <summary>
-/// Everything one API key shares across all callers of the gateway: its nonce sequence, its REST call counter, and
-/// the order in which its signed requests leave. Kraken rejects a nonce lower than one it has already seen, so
-/// requests are signed and sent one at a time (or <see cref="KrakenAccount.MaxInFlight"/> for keys with a nonce
-/// window), in arrival order.
+/// Everything one API key shares across all callers of the gateway (and, with Redis, across replicas): its nonces,
+/// its rate counters, Kraken's pauses, and the order in which its signed requests leave. Kraken rejects a nonce lower
+/// than one it has already seen, so requests are signed and sent one at a time (or
+/// <see cref="KrakenAccount.MaxInFlight"/> for keys with a nonce window), in arrival order. Where that state lives is
+/// the <see cref="ILaneState"/>'s business.
 /// </summary>
 public sealed class AccountLane : IDisposable
 {
     private readonly TimeProvider _time;
-    private readonly ConcurrencyLimiter _sendSlots;
-    private volatile LanePause? _pause;
+    private readonly ILaneState _state;
 
-    public AccountLane(KrakenAccount account, TimeProvider time)
+    public AccountLane(KrakenAccount account, ILaneState state, TimeProvider time)
     {
         _time = time;
+        _state = state;
         Account = account;
         Limits = KrakenTierLimits.For(account.Tier);
-        Nonces = new NonceSequence(time);
-        RestCounter = new DecayingCounter(Limits.RestCounterMax, Limits.RestCounterDecayPerSecond, time);
-        Trading = new TradingBudget(Limits, time);
-        _sendSlots = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
-        {
-            PermitLimit = account.MaxInFlight,
-            QueueLimit = int.MaxValue,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        });
+        RestCounter = state.Counter("rest", Limits.RestCounterMax, Limits.RestCounterDecayPerSecond);
+        Trading = new TradingBudget(Limits, pair => state.Counter("trade:" + pair, Limits.TradingCounterMax, Limits.TradingCounterDecayPerSecond), time);
     }
 
     public KrakenAccount Account { get; }
 
     public KrakenTierLimits Limits { get; }
 
-    public NonceSequence Nonces { get; }
-
     /// <summary>The model of Kraken's REST call counter for this key.</summary>
-    public DecayingCounter RestCounter { get; }
+    public IRateCounter RestCounter { get; }
 
     /// <summary>The model of Kraken's per-pair trading counters for this key.</summary>
     public TradingBudget Trading { get; }
@@ -68,7 +60,8 @@ public sealed class AccountLane : IDisposable
         }
 
         var patience = deadline is { } end ? end - _time.GetUtcNow() : TimeSpan.MaxValue;
-        if (!counter.TryReserve(points, patience, out var wait))
+        var (booked, wait) = await counter.ReserveAsync(points, patience, cancellationToken).ConfigureAwait(false);
+        if (!booked)
         {
             throw new KrakenException(
                 KrakenErrorTable.RateBudgetExhausted with { RetryAfter = wait },
@@ -86,24 +79,11 @@ public sealed class AccountLane : IDisposable
     /// then, as sending more would only prolong it) or a concurrency throttle (calls wait for it when their deadline
     /// allows). The later of two pauses wins.
     /// </summary>
-    public void PauseUntil(DateTimeOffset until, KrakenErrorClass reason)
-    {
-        var pause = new LanePause(until, reason);
-        LanePause? current;
-        do
-        {
-            current = _pause;
-            if (current is not null && current.Until >= until)
-            {
-                return;
-            }
-        }
-        while (Interlocked.CompareExchange(ref _pause, pause, current) != current);
-    }
+    public ValueTask PauseUntilAsync(DateTimeOffset until, LanePauseKind kind) => _state.PauseAsync(new LanePause(until, kind));
 
     private async ValueTask WaitOutPauseAsync(KrakenEndpoint endpoint, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
-        if (_pause is not { } pause)
+        if (await _state.CurrentPauseAsync(cancellationToken).ConfigureAwait(false) is not { } pause)
         {
             return;
         }
@@ -113,14 +93,14 @@ public sealed class AccountLane : IDisposable
         {
             return;
         }
-        if (pause.Reason == KrakenErrorTable.TemporaryLockout)
+        if (pause.Kind == LanePauseKind.Lockout)
         {
             throw new KrakenException(KrakenErrorTable.TemporaryLockout with { RetryAfter = remaining }, endpoint.Name,
                 $"Kraken has locked out the API key of account '{Account.Name}' (EGeneral:Temporary lockout); the gateway sends nothing for it until {pause.Until:HH:mm:ss} UTC. {endpoint.Name} was not sent.");
         }
         if (deadline is { } end && now + remaining > end)
         {
-            throw new KrakenException(pause.Reason with { RetryAfter = remaining }, endpoint.Name,
+            throw new KrakenException(KrakenErrorTable.Throttled with { RetryAfter = remaining }, endpoint.Name,
                 $"Kraken throttles the API key of account '{Account.Name}' until {pause.Until:HH:mm:ss} UTC, after the call's deadline; {endpoint.Name} was not sent. Retry in {remaining.TotalSeconds:0.0} s.");
         }
         // Timers may fire a hair early and Kraken's clock is not ours: the same margin as the counters' waits keeps
@@ -128,14 +108,8 @@ public sealed class AccountLane : IDisposable
         await Task.Delay(remaining + DecayingCounter.Margin, _time, cancellationToken).ConfigureAwait(false);
     }
 
-    private sealed record LanePause(DateTimeOffset Until, KrakenErrorClass Reason);
-
     /// <summary>Waits for this key's turn to sign and send; dispose the result once the answer has arrived.</summary>
-    public async ValueTask<RateLimitLease> EnterAsync(CancellationToken cancellationToken)
-    {
-        var lease = await _sendSlots.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
-        return lease.IsAcquired ? lease : throw new InvalidOperationException("The send queue of an account lane refused a caller.");
-    }
+    public ValueTask<ILaneTurn> EnterAsync(CancellationToken cancellationToken) => _state.EnterAsync(cancellationToken);
 
-    public void Dispose() => _sendSlots.Dispose();
+    public void Dispose() => _state.Dispose();
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using KrakenGrpc.Kraken.Accounts;
+using KrakenGrpc.Kraken.Coordination;
 
 namespace KrakenGrpc.Kraken.Lanes;
 
@@ -7,17 +8,21 @@ namespace KrakenGrpc.Kraken.Lanes;
 /// One <see cref="AccountLane"/> per API key, shared by every caller of the gateway: Kraken keeps one nonce and one
 /// set of counters per key, so two account names configured with the same key share one lane.
 /// </summary>
-public sealed class AccountLanes(TimeProvider time) : IDisposable
+public sealed class AccountLanes(ILaneCoordination coordination, TimeProvider time) : IDisposable
 {
-    private readonly ConcurrentDictionary<string, AccountLane> _lanes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<AccountLane>> _lanes = new(StringComparer.Ordinal);
 
-    public AccountLane For(KrakenAccount account) => _lanes.GetOrAdd(account.ApiKey, static (_, state) => new AccountLane(state.account, state.time), (account, time));
+    // Lazy: GetOrAdd may run its factory twice under a race, and a lane's state (a Redis subscription, a limiter)
+    // must be opened once.
+    public AccountLane For(KrakenAccount account) =>
+        _lanes.GetOrAdd(account.ApiKey, static (_, state) => new Lazy<AccountLane>(() => new AccountLane(state.account, state.coordination.Open(state.account), state.time)),
+            (account, coordination, time)).Value;
 
     public void Dispose()
     {
-        foreach (var lane in _lanes.Values)
+        foreach (var lane in _lanes.Values.Where(lane => lane.IsValueCreated))
         {
-            lane.Dispose();
+            lane.Value.Dispose();
         }
     }
 }

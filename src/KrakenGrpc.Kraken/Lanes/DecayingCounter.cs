@@ -1,3 +1,5 @@
+using KrakenGrpc.Kraken.Coordination;
+
 namespace KrakenGrpc.Kraken.Lanes;
 
 /// <summary>
@@ -9,7 +11,7 @@ namespace KrakenGrpc.Kraken.Lanes;
 /// the counter will have fallen far enough, so later callers queue behind it in arrival order.
 /// </para>
 /// </summary>
-public sealed class DecayingCounter(double maximum, double decayPerSecond, TimeProvider time)
+public sealed class DecayingCounter(double maximum, double decayPerSecond, TimeProvider time) : IRateCounter
 {
     /// <summary>
     /// Added to every wait. Kraken starts decaying a call's cost when the call arrives, which is later than the moment
@@ -64,6 +66,15 @@ public sealed class DecayingCounter(double maximum, double decayPerSecond, TimeP
         {
             _value = Decayed() + cost;
         }
+    }
+
+    ValueTask<CounterReservation> IRateCounter.ReserveAsync(double cost, TimeSpan patience, CancellationToken cancellationToken) =>
+        new(new CounterReservation(TryReserve(cost, patience, out var wait), wait));
+
+    ValueTask IRateCounter.AddAsync(double cost)
+    {
+        Add(cost);
+        return ValueTask.CompletedTask;
     }
 
     private double Decayed()

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using KrakenGrpc.Kraken.Accounts;
 using KrakenGrpc.Kraken.Catalogue;
+using KrakenGrpc.Kraken.Coordination;
 using KrakenGrpc.Kraken.Requests;
 
 namespace KrakenGrpc.Kraken.Lanes;
@@ -11,21 +12,21 @@ namespace KrakenGrpc.Kraken.Lanes;
 /// (a batch n/2), and amending, editing or cancelling costs more the younger the order is. To price an amend or a
 /// cancel the budget remembers when each order placed through the gateway was created or last changed. Orders the
 /// gateway has never seen (placed elsewhere) cannot be priced in advance; Kraken's own refusal then still maps to
-/// RESOURCE_EXHAUSTED.
+/// RESOURCE_EXHAUSTED. The counters live wherever the lane's state does (<paramref name="counterOf"/>); the orders'
+/// ages are this process's own knowledge.
 /// </summary>
-public sealed class TradingBudget(KrakenTierLimits limits, TimeProvider time)
+public sealed class TradingBudget(KrakenTierLimits limits, Func<string, IRateCounter> counterOf, TimeProvider time)
 {
     // Age-based penalties by endpoint: (younger than seconds, points).
     private static readonly (double Seconds, double Points)[] AmendPenalty = [(5, 3), (10, 2), (15, 1)];
     private static readonly (double Seconds, double Points)[] EditPenalty = [(5, 6), (10, 5), (15, 4), (45, 2), (90, 1)];
     private static readonly (double Seconds, double Points)[] CancelPenalty = [(5, 8), (10, 6), (15, 5), (45, 4), (90, 2), (300, 1)];
 
-    private readonly ConcurrentDictionary<string, DecayingCounter> _counters = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IRateCounter> _counters = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TrackedOrder> _orders = new(StringComparer.Ordinal);
 
     /// <summary>The counter of one pair (as the caller spelled it, upper case, without '/').</summary>
-    public DecayingCounter CounterFor(string pair) =>
-        _counters.GetOrAdd(NormalisePair(pair), _ => new DecayingCounter(limits.TradingCounterMax, limits.TradingCounterDecayPerSecond, time));
+    public IRateCounter CounterFor(string pair) => _counters.GetOrAdd(NormalisePair(pair), counterOf);
 
     /// <summary>
     /// What a call will add to which pair's counter, when that can be known before sending; null when the call is
@@ -58,7 +59,7 @@ public sealed class TradingBudget(KrakenTierLimits limits, TimeProvider time)
     }
 
     /// <summary>Learns from a successful answer which orders exist, changed or went away, and charges batch cancels.</summary>
-    public void Record(KrakenEndpoint endpoint, KrakenParameters parameters, JsonElement result)
+    public async ValueTask RecordAsync(KrakenEndpoint endpoint, KrakenParameters parameters, JsonElement result)
     {
         var now = time.GetUtcNow();
         switch (endpoint.Name)
@@ -98,14 +99,14 @@ public sealed class TradingBudget(KrakenTierLimits limits, TimeProvider time)
                 {
                     if (Forget(id) is { } cancelled)
                     {
-                        CounterFor(cancelled.Pair).Add(Penalty(CancelPenalty, cancelled));
+                        await CounterFor(cancelled.Pair).AddAsync(Penalty(CancelPenalty, cancelled)).ConfigureAwait(false);
                     }
                 }
                 break;
             case "CancelAll":
                 foreach (var cancelled in _orders.Values.Distinct().ToList())
                 {
-                    CounterFor(cancelled.Pair).Add(Penalty(CancelPenalty, cancelled));
+                    await CounterFor(cancelled.Pair).AddAsync(Penalty(CancelPenalty, cancelled)).ConfigureAwait(false);
                 }
                 _orders.Clear();
                 break;

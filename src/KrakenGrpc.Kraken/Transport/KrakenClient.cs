@@ -1,5 +1,6 @@
 using KrakenGrpc.Kraken.Accounts;
 using KrakenGrpc.Kraken.Catalogue;
+using KrakenGrpc.Kraken.Coordination;
 using KrakenGrpc.Kraken.Errors;
 using KrakenGrpc.Kraken.Lanes;
 using KrakenGrpc.Kraken.Requests;
@@ -63,7 +64,7 @@ public sealed partial class KrakenClient(
             () => SendSignedAsync(endpoint, parameters, account, deadline, request => SendAsync(endpoint, request, cancellationToken))).ConfigureAwait(false);
         if (endpoint.Limiter == KrakenLimiter.TradingEngine || endpoint == KrakenEndpoints.CancelAll)
         {
-            trading.Record(endpoint, parameters, response.Result);
+            await trading.RecordAsync(endpoint, parameters, response.Result).ConfigureAwait(false);
         }
         return response;
     }
@@ -159,14 +160,14 @@ public sealed partial class KrakenClient(
             {
                 var period = refused.ErrorClass.RetryAfter ?? KrakenErrorTable.TemporaryLockout.RetryAfter!.Value;
                 LogLockout(logger, account.Name, period.TotalMinutes);
-                lane.PauseUntil(time.GetUtcNow() + period, KrakenErrorTable.TemporaryLockout);
+                await lane.PauseUntilAsync(time.GetUtcNow() + period, LanePauseKind.Lockout).ConfigureAwait(false);
                 throw;
             }
             catch (KrakenException refused) when (refused.ErrorClass.Reason == KrakenErrorTable.Throttled.Reason && refused.KrakenErrors.Count > 0)
             {
                 // The lane now holds every call of this key until then; the next attempt waits there or is refused.
                 var wait = refused.ErrorClass.RetryAfter ?? KrakenErrorTable.Throttled.RetryAfter!.Value;
-                lane.PauseUntil(time.GetUtcNow() + wait, KrakenErrorTable.Throttled);
+                await lane.PauseUntilAsync(time.GetUtcNow() + wait, LanePauseKind.Throttle).ConfigureAwait(false);
                 if (++throttled > MaxThrottledAttempts)
                 {
                     throw;

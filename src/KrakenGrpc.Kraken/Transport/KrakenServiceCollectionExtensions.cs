@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using KrakenGrpc.Kraken.Accounts;
+using KrakenGrpc.Kraken.Coordination;
 using KrakenGrpc.Kraken.Lanes;
 using KrakenGrpc.Kraken.Telemetry;
 using Microsoft.Extensions.Configuration;
@@ -28,6 +29,14 @@ public static class KrakenServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<KrakenOptions>, KrakenOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<KrakenAccounts>();
+        services.AddOptions<CoordinationOptions>().Bind(configuration.GetSection(CoordinationOptions.Section))
+            .Validate(o => o.LeaseTtl >= TimeSpan.FromSeconds(1), "Coordination:LeaseTtl must be at least one second: it is renewed every third of it while a request is in flight.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.KeyPrefix), "Coordination:KeyPrefix must not be empty.")
+            .ValidateOnStart();
+        services.AddSingleton<RedisConnection>();
+        services.AddSingleton<ILaneCoordination>(provider => provider.GetRequiredService<IOptions<CoordinationOptions>>().Value.UsesRedis
+            ? ActivatorUtilities.CreateInstance<RedisLaneCoordination>(provider)
+            : new InProcessLaneCoordination(provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AccountLanes>();
         services.AddSingleton<PublicBudget>();
         services.AddTransient<KrakenSigningHandler>();

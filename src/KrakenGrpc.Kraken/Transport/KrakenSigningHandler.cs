@@ -1,6 +1,8 @@
 using System.Net.Http.Headers;
 using System.Text;
 using KrakenGrpc.Kraken.Catalogue;
+using KrakenGrpc.Kraken.Coordination;
+using KrakenGrpc.Kraken.Errors;
 using KrakenGrpc.Kraken.Lanes;
 using KrakenGrpc.Kraken.Requests;
 using KrakenGrpc.Kraken.Signing;
@@ -30,11 +32,27 @@ internal sealed class KrakenSigningHandler(AccountLanes lanes, KrakenTelemetry t
         DateTimeOffset? deadline = request.Options.TryGetValue(KrakenRequestOptions.Deadline, out var d) ? d : null;
         var lane = lanes.For(account);
 
-        await telemetry.MeasureBudgetWaitAsync(account, () => lane.WaitForBudgetAsync(endpoint, parameters, deadline, cancellationToken)).ConfigureAwait(false);
-        using var turn = await lane.EnterAsync(cancellationToken).ConfigureAwait(false);
-
-        // The nonce is taken inside the key's turn, so nonces reach Kraken in the order they were issued.
-        var nonce = lane.Nonces.Next();
+        long nonce;
+        ILaneTurn turn;
+        try
+        {
+            await telemetry.MeasureBudgetWaitAsync(account, () => lane.WaitForBudgetAsync(endpoint, parameters, deadline, cancellationToken)).ConfigureAwait(false);
+            turn = await lane.EnterAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (LaneCoordinationException unreachable)
+        {
+            throw Unsent(endpoint, unreachable);
+        }
+        await using var _ = turn.ConfigureAwait(false);
+        try
+        {
+            // The nonce is taken inside the key's turn, so nonces reach Kraken in the order they were issued.
+            nonce = await turn.NextNonceAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (LaneCoordinationException unreachable)
+        {
+            throw Unsent(endpoint, unreachable);
+        }
         var body = endpoint.Encoding == BodyEncoding.Json
             ? KrakenRequestEncoder.EncodeJson(parameters, nonce)
             : Encoding.UTF8.GetBytes(KrakenRequestEncoder.EncodeForm(parameters, nonce));
@@ -46,4 +64,9 @@ internal sealed class KrakenSigningHandler(AccountLanes lanes, KrakenTelemetry t
 
         return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
+
+    // Without the shared store the gateway cannot know the key's turn or its last nonce: it fails closed rather than
+    // risk a nonce Kraken refuses (or a budget it exceeds).
+    private static KrakenException Unsent(KrakenEndpoint endpoint, LaneCoordinationException e) =>
+        new(KrakenErrorTable.CoordinationUnavailable, endpoint.Name, $"{e.Message} {endpoint.Name} was not sent.", innerException: e);
 }

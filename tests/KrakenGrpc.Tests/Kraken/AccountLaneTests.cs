@@ -1,3 +1,4 @@
+using KrakenGrpc.Kraken.Coordination;
 using KrakenGrpc.Kraken.Lanes;
 using Microsoft.Extensions.Time.Testing;
 
@@ -13,7 +14,7 @@ public class AccountLaneTests
         options.Accounts["alias"] = new KrakenGrpc.Kraken.Transport.KrakenAccountOptions { ApiKey = "same-key", ApiSecret = secret };
         options.Accounts["other"] = new KrakenGrpc.Kraken.Transport.KrakenAccountOptions { ApiKey = "other-key", ApiSecret = secret };
         var accounts = new KrakenGrpc.Kraken.Accounts.KrakenAccounts(Microsoft.Extensions.Options.Options.Create(options));
-        using var lanes = new AccountLanes(TimeProvider.System);
+        using var lanes = new AccountLanes(new InProcessLaneCoordination(TimeProvider.System), TimeProvider.System);
 
         Assert.Multiple(() =>
         {

@@ -15,12 +15,16 @@ public class TradingBudgetTests
     private TradingBudget _budget = null!;
 
     [SetUp]
-    public void Create() => _budget = new TradingBudget(KrakenTierLimits.For(KrakenTier.Starter), _clock);
+    public void Create()
+    {
+        var limits = KrakenTierLimits.For(KrakenTier.Starter);
+        _budget = new TradingBudget(limits, _ => new DecayingCounter(limits.TradingCounterMax, limits.TradingCounterDecayPerSecond, _clock), _clock);
+    }
 
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement;
 
-    private void Place(string txid, string pair = "XBTUSD", string? clientOrderId = null) =>
-        _budget.Record(KrakenEndpoints.AddOrder, new KrakenParameters().Add("pair", pair).Add("cl_ord_id", clientOrderId), Json($$"""{"txid":["{{txid}}"]}"""));
+    private ValueTask Place(string txid, string pair = "XBTUSD", string? clientOrderId = null) =>
+        _budget.RecordAsync(KrakenEndpoints.AddOrder, new KrakenParameters().Add("pair", pair).Add("cl_ord_id", clientOrderId), Json($$"""{"txid":["{{txid}}"]}"""));
 
     [Test]
     public void AddOrder_CostsOne_OnItsPair_AndBatchesCostHalfAPointPerOrder()
@@ -37,13 +41,13 @@ public class TradingBudgetTests
     }
 
     [Test]
-    public void WorkedExampleOfTheDocs_AddAmendAfter7sCancel36sLater_Costs8()
+    public async Task WorkedExampleOfTheDocs_AddAmendAfter7sCancel36sLater_Costs8()
     {
         var add = _budget.ChargeFor(KrakenEndpoints.AddOrder, new KrakenParameters().Add("pair", "XBTUSD"))!.Value.Points;
-        Place("OAAAAA-AAAAA-AAAAAA");
+        await Place("OAAAAA-AAAAA-AAAAAA");
         _clock.Advance(TimeSpan.FromSeconds(7));
         var amend = _budget.ChargeFor(KrakenEndpoints.AmendOrder, new KrakenParameters().Add("txid", "OAAAAA-AAAAA-AAAAAA"))!.Value.Points;
-        _budget.Record(KrakenEndpoints.AmendOrder, new KrakenParameters().Add("txid", "OAAAAA-AAAAA-AAAAAA"), Json("""{"amend_id":"TX"}"""));
+        await _budget.RecordAsync(KrakenEndpoints.AmendOrder, new KrakenParameters().Add("txid", "OAAAAA-AAAAA-AAAAAA"), Json("""{"amend_id":"TX"}"""));
         _clock.Advance(TimeSpan.FromSeconds(36));
         var cancel = _budget.ChargeFor(KrakenEndpoints.CancelOrder, new KrakenParameters().Add("txid", "OAAAAA-AAAAA-AAAAAA"))!.Value.Points;
 
@@ -56,9 +60,9 @@ public class TradingBudgetTests
     [TestCase(30, 4)]
     [TestCase(60, 2)]
     [TestCase(200, 1)]
-    public void CancelOrder_CostsLessTheOlderTheOrder(int ageSeconds, double points)
+    public async Task CancelOrder_CostsLessTheOlderTheOrder(int ageSeconds, double points)
     {
-        Place("OBBBBB-BBBBB-BBBBBB", clientOrderId: "my-order-1");
+        await Place("OBBBBB-BBBBB-BBBBBB", clientOrderId: "my-order-1");
         _clock.Advance(TimeSpan.FromSeconds(ageSeconds));
 
         var byTxid = _budget.ChargeFor(KrakenEndpoints.CancelOrder, new KrakenParameters().Add("txid", "OBBBBB-BBBBB-BBBBBB"));
@@ -72,9 +76,9 @@ public class TradingBudgetTests
     }
 
     [Test]
-    public void CancelOrder_OfAnOrderOlderThan300s_IsFree_AndOfAnUnknownOrderCannotBePriced()
+    public async Task CancelOrder_OfAnOrderOlderThan300s_IsFree_AndOfAnUnknownOrderCannotBePriced()
     {
-        Place("OCCCCC-CCCCC-CCCCCC");
+        await Place("OCCCCC-CCCCC-CCCCCC");
         _clock.Advance(TimeSpan.FromSeconds(301));
 
         Assert.Multiple(() =>
@@ -91,12 +95,12 @@ public class TradingBudgetTests
     }
 
     [Test]
-    public void CancelAll_ChargesEveryKnownOrderOnItsPair_AndForgetsThem()
+    public async Task CancelAll_ChargesEveryKnownOrderOnItsPair_AndForgetsThem()
     {
-        Place("ODDDDD-DDDDD-DDDDDD", "XBTUSD");
-        Place("OEEEEE-EEEEE-EEEEEE", "ETHUSD");
+        await Place("ODDDDD-DDDDD-DDDDDD", "XBTUSD");
+        await Place("OEEEEE-EEEEE-EEEEEE", "ETHUSD");
 
-        _budget.Record(KrakenEndpoints.CancelAll, new KrakenParameters(), Json("""{"count":2}"""));
+        await _budget.RecordAsync(KrakenEndpoints.CancelAll, new KrakenParameters(), Json("""{"count":2}"""));
 
         Assert.Multiple(() =>
         {
@@ -107,11 +111,11 @@ public class TradingBudgetTests
     }
 
     [Test]
-    public void OpenOrdersCap_IsSuspectedAtTheTiersLimit_AndClearedByKrakensOwnList()
+    public async Task OpenOrdersCap_IsSuspectedAtTheTiersLimit_AndClearedByKrakensOwnList()
     {
         for (var i = 0; i < 60; i++)
         {
-            Place($"O{i:D5}-AAAAA-AAAAAA");
+            await Place($"O{i:D5}-AAAAA-AAAAAA");
         }
         var order = new KrakenParameters().Add("pair", "XBTUSD");
         var suspectedBefore = _budget.MayExceedOpenOrders(KrakenEndpoints.AddOrder, order);
@@ -128,14 +132,14 @@ public class TradingBudgetTests
     }
 
     [Test]
-    public void BatchOrders_AreTrackedByTheClientIdsThatWereSent()
+    public async Task BatchOrders_AreTrackedByTheClientIdsThatWereSent()
     {
         var sent = new KrakenParameters().Add("pair", "ETHUSD").Add("orders", new[]
         {
             new KrakenParameters().Add("cl_ord_id", "first"),
             new KrakenParameters().Add("cl_ord_id", "second"),
         });
-        _budget.Record(KrakenEndpoints.AddOrderBatch, sent, Json("""{"orders":[{"txid":"O11111-11111-111111"},{"txid":"O22222-22222-222222"}]}"""));
+        await _budget.RecordAsync(KrakenEndpoints.AddOrderBatch, sent, Json("""{"orders":[{"txid":"O11111-11111-111111"},{"txid":"O22222-22222-222222"}]}"""));
 
         var charge = _budget.ChargeFor(KrakenEndpoints.CancelOrder, new KrakenParameters().Add("cl_ord_id", "second"));
 

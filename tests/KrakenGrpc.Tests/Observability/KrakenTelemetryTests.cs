@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using KrakenGrpc.Kraken.Accounts;
 using KrakenGrpc.Kraken.Catalogue;
 using KrakenGrpc.Kraken.Errors;
+using KrakenGrpc.Kraken.Coordination;
 using KrakenGrpc.Kraken.Lanes;
 using KrakenGrpc.Kraken.Telemetry;
 using KrakenGrpc.Kraken.Transport;
@@ -32,7 +33,7 @@ public class KrakenTelemetryTests
         var options = new KrakenOptions { ApiKey = ApiKey, ApiSecret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64)) };
         options.Accounts["desk"] = new KrakenAccountOptions { ApiKey = "telemetry-desk-key", ApiSecret = options.ApiSecret, Tier = KrakenTier.Pro };
         _accounts = new KrakenAccounts(Options.Create(options));
-        _lanes = new AccountLanes(TimeProvider.System);
+        _lanes = new AccountLanes(new InProcessLaneCoordination(TimeProvider.System), TimeProvider.System);
         _telemetry = new KrakenTelemetry(Meters, _accounts, _lanes, TimeProvider.System);
     }
 
@@ -89,11 +90,11 @@ public class KrakenTelemetryTests
     }
 
     [Test]
-    public void TheBudgetGauges_ListEveryConfiguredAccountByName_NeverByKey()
+    public async Task TheBudgetGauges_ListEveryConfiguredAccountByName_NeverByKey()
     {
         using var levels = new MetricCollector<double>(Meters, KrakenTelemetry.Name, "kraken.rate_budget.level");
         using var maximums = new MetricCollector<double>(Meters, KrakenTelemetry.Name, "kraken.rate_budget.maximum");
-        _lanes.For(_accounts.Resolve("desk")).RestCounter.Add(4);
+        await _lanes.For(_accounts.Resolve("desk")).RestCounter.AddAsync(4);
 
         levels.RecordObservableInstruments();
         maximums.RecordObservableInstruments();

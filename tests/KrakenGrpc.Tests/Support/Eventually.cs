@@ -8,10 +8,12 @@ public static class Eventually
     /// <summary>Generous: the machine may be loaded.</summary>
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
-    public static async Task TrueAsync(Func<bool> condition, string what)
+    public static Task TrueAsync(Func<bool> condition, string what) => TrueAsync(() => Task.FromResult(condition()), what);
+
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what)
     {
         var waited = Stopwatch.StartNew();
-        while (!condition())
+        while (!await condition())
         {
             if (waited.Elapsed > Patience)
             {
