@@ -12,8 +12,8 @@ namespace KrakenGrpc.Kraken.Transport;
 
 /// <summary>
 /// Signs each attempt of a private call. It sits below the retry strategy, so a retried read is charged to the rate
-/// budget again and signed anew with a fresh nonce, and above the per-attempt timeout, so waiting for budget or for
-/// the key's turn is bounded by the caller's deadline, not by the attempt timeout. Public calls pass untouched.
+/// budget again and signed anew with a fresh nonce, and above the per-attempt timeout, so waiting for the key's turn or
+/// for budget is bounded by the caller's deadline, not by the attempt timeout. Public calls pass untouched.
 /// </summary>
 internal sealed class KrakenSigningHandler(AccountLanes lanes, KrakenTelemetry telemetry) : DelegatingHandler
 {
@@ -32,11 +32,9 @@ internal sealed class KrakenSigningHandler(AccountLanes lanes, KrakenTelemetry t
         DateTimeOffset? deadline = request.Options.TryGetValue(KrakenRequestOptions.Deadline, out var d) ? d : null;
         var lane = lanes.For(account);
 
-        long nonce;
         ILaneTurn turn;
         try
         {
-            await telemetry.MeasureBudgetWaitAsync(account, () => lane.WaitForBudgetAsync(endpoint, parameters, deadline, cancellationToken)).ConfigureAwait(false);
             turn = await lane.EnterAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (LaneCoordinationException unreachable)
@@ -44,8 +42,13 @@ internal sealed class KrakenSigningHandler(AccountLanes lanes, KrakenTelemetry t
             throw Unsent(endpoint, unreachable);
         }
         await using var _ = turn.ConfigureAwait(false);
+        long nonce;
         try
         {
+            // Charged inside the key's turn, just before sending: Kraken's counter starts from a call's arrival, and a
+            // call charged while it still queued behind others would let the model decay a cost Kraken has not yet
+            // seen (on an idle counter Kraken does not decay at all), and the call after it arrive over the maximum.
+            await telemetry.MeasureBudgetWaitAsync(account, () => lane.WaitForBudgetAsync(endpoint, parameters, deadline, cancellationToken)).ConfigureAwait(false);
             // The nonce is taken inside the key's turn, so nonces reach Kraken in the order they were issued.
             nonce = await turn.NextNonceAsync(cancellationToken).ConfigureAwait(false);
         }
