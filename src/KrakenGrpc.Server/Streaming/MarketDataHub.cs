@@ -17,17 +17,18 @@ internal sealed partial class MarketDataHub : IDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<StreamKey, IStreamPoller> _pollers = [];
     private readonly StreamingOptions _options;
-    private readonly StreamingMetrics _metrics;
     private readonly CancellationTokenRegistration _stopping;
     private bool _closed;
 
-    public MarketDataHub(IServiceProvider services, IOptions<StreamingOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, IMeterFactory meters, ILogger<MarketDataHub> logger)
+    public MarketDataHub(
+        IServiceProvider services, IOptions<StreamingOptions> options, IPollCoordination polling, TimeProvider time, IHostApplicationLifetime lifetime, IMeterFactory meters, ILogger<MarketDataHub> logger)
     {
         Services = services;
+        Polling = polling;
         Time = time;
         Logger = logger;
         _options = options.Value;
-        _metrics = new StreamingMetrics(meters, this);
+        Metrics = new StreamingMetrics(meters, this);
 
         // Streams never end by themselves: without this, shutting down would wait for every client to hang up.
         _stopping = lifetime.ApplicationStopping.Register(Close);
@@ -51,6 +52,11 @@ internal sealed partial class MarketDataHub : IDisposable
 
     internal ILogger Logger { get; }
 
+    /// <summary>How pollers share their stream keys with other replicas (or not).</summary>
+    internal IPollCoordination Polling { get; }
+
+    internal StreamingMetrics Metrics { get; }
+
     /// <summary>
     /// The updates of <paramref name="definition"/>'s stream for one subscriber: a snapshot first, then changes. Joins
     /// the poller of the definition's key (starting it when there is none) on the first read, and leaves it when the
@@ -60,7 +66,7 @@ internal sealed partial class MarketDataHub : IDisposable
         StreamDefinition<TEntry, TResponse> definition, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var (poller, mailbox) = Join(definition);
-        using var open = _metrics.StreamOpened(definition.Key);
+        using var open = Metrics.StreamOpened(definition.Key);
         try
         {
             while (await mailbox.TakeAsync(cancellationToken).ConfigureAwait(false) is { } update)

@@ -135,6 +135,7 @@ internal sealed partial class StreamPoller<TEntry, TResponse> : IStreamPoller, I
 
     private async Task RunAsync(CancellationToken stop)
     {
+        using var share = _hub.Polling.Join(Key, _interval);
         var failures = 0;
         while (!stop.IsCancellationRequested)
         {
@@ -142,7 +143,24 @@ internal sealed partial class StreamPoller<TEntry, TResponse> : IStreamPoller, I
             TimeSpan pause;
             try
             {
-                Publish(await PollAsync(stop).ConfigureAwait(false));
+                var role = await share.RoleAsync(stop).ConfigureAwait(false);
+                if (role == PollRole.Follow)
+                {
+                    // Another replica polls; its answers arrive here. Half an interval of silence and this one asks
+                    // for the lease again, so a replica that died is replaced within two intervals.
+                    using var shared = await share.FollowAsync(_interval / 2, stop).ConfigureAwait(false);
+                    if (shared is not null)
+                    {
+                        Publish(KrakenCalls.Read(_definition.Endpoint, shared.RootElement, _definition.Read));
+                    }
+                    failures = 0;
+                    continue;
+                }
+                if (role == PollRole.PollAlone)
+                {
+                    _hub.Metrics.PolledAlone(Key);
+                }
+                Publish(await PollAsync(share, stop).ConfigureAwait(false));
                 failures = 0;
                 pause = _interval - _hub.Time.GetElapsedTime(started);
             }
@@ -190,7 +208,7 @@ internal sealed partial class StreamPoller<TEntry, TResponse> : IStreamPoller, I
         _ => false,
     };
 
-    private async Task<StreamPage<TEntry>> PollAsync(CancellationToken stop)
+    private async Task<StreamPage<TEntry>> PollAsync(IPollShare share, CancellationToken stop)
     {
         // A typed HttpClient is meant to be short-lived (its handler is pooled and rotated), so each poll takes a new one.
         var client = _hub.Services.GetRequiredService<KrakenClient>();
@@ -199,6 +217,7 @@ internal sealed partial class StreamPoller<TEntry, TResponse> : IStreamPoller, I
         using var response = _definition.Account is { } account
             ? await client.SendPrivateAsync(endpoint, parameters, account, deadline: null, stop).ConfigureAwait(false)
             : await client.SendPublicAsync(endpoint, parameters, deadline: null, stop).ConfigureAwait(false);
+        await share.ShareAsync(response.Result).ConfigureAwait(false);
         return KrakenCalls.Read(endpoint, response.Result, _definition.Read);
     }
 

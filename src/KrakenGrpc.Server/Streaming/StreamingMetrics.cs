@@ -10,6 +10,7 @@ namespace KrakenGrpc.Server.Streaming;
 internal sealed class StreamingMetrics
 {
     private readonly UpDownCounter<long> _subscribers;
+    private readonly Counter<long> _pollsAlone;
 
     public StreamingMetrics(IMeterFactory meters, MarketDataHub hub)
     {
@@ -18,7 +19,12 @@ internal sealed class StreamingMetrics
             "Open streams, each a subscriber of the poller of its stream key, by Kraken endpoint (and account for private streams).");
         meter.CreateObservableGauge("kraken.stream.pollers", () => hub.ActivePollers, "{poller}",
             "Running pollers: one per distinct stream key with subscribers, each asking Kraken once per interval.");
+        _pollsAlone = meter.CreateCounter<long>("kraken.stream.polls_alone", "{poll}",
+            "Polls a replica made for itself because Redis (Coordination:Redis) could not be reached to share them with the other replicas, by endpoint.");
     }
+
+    /// <summary>Counts a poll made without the other replicas (Redis unreachable).</summary>
+    public void PolledAlone(StreamKey key) => _pollsAlone.Add(1, new KeyValuePair<string, object?>("endpoint", key.Endpoint));
 
     /// <summary>Counts a stream of <paramref name="key"/> as open until the result is disposed.</summary>
     public IDisposable StreamOpened(StreamKey key)
