@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Every check, as CI runs it, on a fresh machine: installs buf locally (npm), checks the contract (lint, format),
-# builds the solution with warnings as errors, and runs all tests (.NET, then the Node client against a sandbox
-# gateway). Ends with "N passed, N failed".
+# Every check, as CI runs it, on a fresh machine: installs buf locally (npm) and redis-server (apt) when missing,
+# checks the contract (lint, format, breaking), builds the solution with warnings as errors, and runs all tests (.NET,
+# then the Node client against a sandbox gateway). Ends with "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -9,6 +9,25 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 echo "== tools (buf) =="
 (cd tools && npm ci --no-audit --no-fund --loglevel=error)
 buf=tools/node_modules/.bin/buf
+
+echo "== tools (redis-server, for the scale-out tests) =="
+# The scale-out tests (replicas sharing nonces, budgets and stream pollers) run a real redis-server of their own on a
+# free loopback port (tests/KrakenGrpc.Tests/Support/RedisServer.cs); a missing one fails them. Installed from
+# Debian's packages when absent: sudo only when not root; "apt-get update" only when the install fails on a stale or
+# empty package index. If the package starts the system's Redis service (port 6379), that is harmless: the tests
+# never use it.
+if ! command -v redis-server >/dev/null 2>&1 && [ ! -x /usr/bin/redis-server ]; then
+  as_root=()
+  if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then
+    as_root=(sudo)
+  fi
+  install_redis() { "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends redis-server; }
+  if ! install_redis && ! { "${as_root[@]}" apt-get update && install_redis; }; then
+    echo "redis-server is missing and could not be installed; install it (apt-get install -y redis-server) and rerun" >&2
+    exit 1
+  fi
+fi
+redis-server --version 2>/dev/null || /usr/bin/redis-server --version
 
 echo "== contract: buf lint, buf format =="
 "$buf" lint

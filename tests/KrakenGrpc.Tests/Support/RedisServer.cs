@@ -44,7 +44,11 @@ public sealed class RedisServer : IAsyncDisposable
         Port = port;
         _directory = directory;
         // ProcessExit runs when the test host ends normally, whatever the tests did; disposal may never come.
-        _onExit = (_, _) => Kill();
+        _onExit = (_, _) =>
+        {
+            Kill();
+            DeleteDirectory();
+        };
         AppDomain.CurrentDomain.ProcessExit += _onExit;
     }
 
@@ -132,17 +136,19 @@ public sealed class RedisServer : IAsyncDisposable
         }
         finally
         {
-            try
-            {
-                Directory.Delete(_directory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A leftover empty temporary folder is not worth failing a test for.
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
+            DeleteDirectory();
+        }
+    }
+
+    private void DeleteDirectory()
+    {
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A leftover (empty: nothing is persisted) temporary folder is not worth failing a test for.
         }
     }
 
