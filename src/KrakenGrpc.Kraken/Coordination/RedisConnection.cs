@@ -27,6 +27,19 @@ public sealed class RedisConnection : IDisposable
         _prefix = options.Value.KeyPrefix;
     }
 
+    /// <summary>Whether StackExchange.Redis can read <paramref name="connectionString"/>.</summary>
+    public static bool IsValidConnectionString(string connectionString)
+    {
+        try
+        {
+            return ConfigurationOptions.Parse(connectionString).EndPoints.Count > 0;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>A name unique to this process, for what it holds in Redis (turns, queue places, poller leases).</summary>
     public string ReplicaId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
 

@@ -32,6 +32,9 @@ public static class KrakenServiceCollectionExtensions
         services.AddOptions<CoordinationOptions>().Bind(configuration.GetSection(CoordinationOptions.Section))
             .Validate(o => o.LeaseTtl >= TimeSpan.FromSeconds(1), "Coordination:LeaseTtl must be at least one second: it is renewed every third of it while a request is in flight.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.KeyPrefix), "Coordination:KeyPrefix must not be empty.")
+            // Checked at start rather than at the first signed call; the message names the setting, never its value
+            // (it may carry Redis's password).
+            .Validate(o => !o.UsesRedis || RedisConnection.IsValidConnectionString(o.Redis!), "Coordination:Redis is not a valid StackExchange.Redis connection string.")
             .ValidateOnStart();
         services.AddSingleton<RedisConnection>();
         services.AddSingleton<ILaneCoordination>(provider => provider.GetRequiredService<IOptions<CoordinationOptions>>().Value.UsesRedis

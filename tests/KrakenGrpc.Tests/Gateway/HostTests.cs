@@ -71,6 +71,24 @@ public partial class HostTests
         });
     }
 
+    [Test]
+    public void StartUp_WithARedisConnectionStringItCannotRead_StopsNamingTheSettingButNotItsValue()
+    {
+        const string connection = "127.0.0.1:6390,password=hunter2-secret,colour=blue";
+
+        var failure = Assert.ThrowsAsync<OptionsValidationException>(async () =>
+        {
+            await using var app = await GatewayApplication.CreateAsync(["--urls", "http://127.0.0.1:0", $"--Coordination:Redis={connection}"]);
+            await app.StartAsync();
+        })!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(failure.Message, Does.Contain("Coordination:Redis is not a valid StackExchange.Redis connection string"));
+            Assert.That(failure.Message, Does.Not.Contain("hunter2"));
+        });
+    }
+
     private async Task<List<string>> ListMethodsThroughReflectionAsync()
     {
         var reflection = new ServerReflection.ServerReflectionClient(_gateway.Channel);
