@@ -75,7 +75,23 @@ public enum LanePauseKind
 }
 
 /// <summary>Kraken told a key to stop until <paramref name="Until"/>.</summary>
-public sealed record LanePause(DateTimeOffset Until, LanePauseKind Kind);
+public sealed record LanePause(DateTimeOffset Until, LanePauseKind Kind)
+{
+    /// <summary>Stores <paramref name="pause"/> in <paramref name="slot"/> unless the pause already there lasts longer.</summary>
+    internal static void KeepLater(ref LanePause? slot, LanePause pause)
+    {
+        LanePause? current;
+        do
+        {
+            current = Volatile.Read(ref slot);
+            if (current is not null && current.Until >= pause.Until)
+            {
+                return;
+            }
+        }
+        while (Interlocked.CompareExchange(ref slot, pause, current) != current);
+    }
+}
 
 /// <summary>The shared store of the lanes (Redis) could not be reached or refused an operation; nothing was sent.</summary>
 public sealed class LaneCoordinationException(string message, Exception? innerException = null) : Exception(message, innerException);

@@ -36,16 +36,7 @@ public sealed class InProcessLaneCoordination(TimeProvider time) : ILaneCoordina
 
         public ValueTask PauseAsync(LanePause pause)
         {
-            LanePause? current;
-            do
-            {
-                current = Volatile.Read(ref _pause);
-                if (current is not null && current.Until >= pause.Until)
-                {
-                    break;
-                }
-            }
-            while (Interlocked.CompareExchange(ref _pause, pause, current) != current);
+            LanePause.KeepLater(ref _pause, pause);
             return ValueTask.CompletedTask;
         }
 

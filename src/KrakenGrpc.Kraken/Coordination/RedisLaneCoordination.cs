@@ -200,16 +200,7 @@ public sealed partial class RedisLaneCoordination(RedisConnection redis, IOption
 
         public async ValueTask PauseAsync(LanePause pause)
         {
-            LanePause? current;
-            do
-            {
-                current = Volatile.Read(ref _localPause);
-                if (current is not null && current.Until >= pause.Until)
-                {
-                    break;
-                }
-            }
-            while (Interlocked.CompareExchange(ref _localPause, pause, current) != current);
+            LanePause.KeepLater(ref _localPause, pause);
 
             var until = pause.Until.ToUnixTimeMilliseconds();
             var ttl = Math.Max(1, until - _owner._time.GetUtcNow().ToUnixTimeMilliseconds());
