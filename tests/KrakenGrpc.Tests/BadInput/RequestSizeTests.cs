@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Grpc.Core;
 using KrakenGrpc.Contracts.Spot.V1;
 using KrakenGrpc.Emulator;
@@ -13,8 +12,7 @@ namespace KrakenGrpc.Tests.BadInput;
 /// </summary>
 public class RequestSizeTests
 {
-    private readonly string _key = $"size-key-{Guid.NewGuid():N}";
-    private readonly string _secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
+    private readonly TestAccount _account = new("size");
     private KrakenEmulator _kraken = null!;
     private GatewayHost _gateway = null!;
 
@@ -22,9 +20,9 @@ public class RequestSizeTests
     public async Task StartAsync()
     {
         var options = new KrakenEmulatorOptions { PriceTickInterval = Timeout.InfiniteTimeSpan };
-        options.Accounts.Add(new EmulatedAccountOptions(_key, _secret) { Tier = "Pro" });
+        options.Accounts.Add(_account.AtKraken());
         _kraken = await KrakenEmulator.StartAsync(options);
-        _gateway = await GatewayHost.StartAsync(_kraken.BaseAddress, $"--Kraken:ApiKey={_key}", $"--Kraken:ApiSecret={_secret}");
+        _gateway = await GatewayHost.StartAsync(_kraken.BaseAddress, _account.AsDefault);
     }
 
     [OneTimeTearDown]

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using Grpc.Core;
 using KrakenGrpc.Contracts.Spot.V1;
 using KrakenGrpc.Emulator;
@@ -14,8 +13,7 @@ namespace KrakenGrpc.Tests.Coordination;
 [NonParallelizable]
 public class ScaleOutTests
 {
-    private readonly string _apiKey = $"scale-out-{Guid.NewGuid():N}";
-    private readonly string _secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
+    private readonly TestAccount _account = new("scale-out");
     private RedisServer _redis = null!;
     private KrakenEmulator _kraken = null!;
     private List<GatewayHost> _replicas = null!;
@@ -25,17 +23,12 @@ public class ScaleOutTests
     {
         _redis = await RedisServer.StartAsync();
         var options = new KrakenEmulatorOptions { PriceTickInterval = Timeout.InfiniteTimeSpan };
-        options.Accounts.Add(new EmulatedAccountOptions(_apiKey, _secret)
-        {
-            Tier = "Pro",
-            Balances = new Dictionary<string, decimal> { ["ZUSD"] = 10_000_000m, ["ZEUR"] = 10_000_000m },
-        });
+        options.Accounts.Add(_account.AtKraken(new Dictionary<string, decimal> { ["ZUSD"] = 10_000_000m, ["ZEUR"] = 10_000_000m }));
         _kraken = await KrakenEmulator.StartAsync(options);
         _replicas = [];
         for (var i = 0; i < 3; i++)
         {
-            _replicas.Add(await GatewayHost.StartAsync(_kraken.BaseAddress,
-                $"--Kraken:ApiKey={_apiKey}", $"--Kraken:ApiSecret={_secret}", "--Kraken:Tier=Pro", $"--Coordination:Redis={_redis.ConnectionString}"));
+            _replicas.Add(await GatewayHost.StartAsync(_kraken.BaseAddress, [.. _account.AsDefault, $"--Coordination:Redis={_redis.ConnectionString}"]));
         }
     }
 
@@ -62,7 +55,7 @@ public class ScaleOutTests
     [Test]
     public async Task NinetyConcurrentPrivateCallsOverThreeReplicas_ReachKrakenInNonceOrder_WithinOneSharedBudget()
     {
-        var before = _kraken.Statistics.For(_apiKey);
+        var before = _kraken.Statistics.For(_account.ApiKey);
         var pairs = new[] { ("XBTUSD", "0.01"), ("ETHUSD", "0.1"), ("SOLEUR", "1") };
         // 24 balance reads on Pro's REST counter (20, -1/s): each replica alone would think its 8 fit at once, and
         // Kraken would refuse 4. The 66 orders go to the pairs' trading counters.
@@ -76,9 +69,9 @@ public class ScaleOutTests
 
         await Task.WhenAll(calls);
 
-        var after = _kraken.Statistics.For(_apiKey);
+        var after = _kraken.Statistics.For(_account.ApiKey);
         var nonces = _kraken.Requests.Recent()
-            .Where(r => r.Path.StartsWith("/0/private/", StringComparison.Ordinal) && r.Headers.TryGetValue("API-Key", out var key) && key == _apiKey)
+            .Where(r => r.Path.StartsWith("/0/private/", StringComparison.Ordinal) && r.Headers.TryGetValue("API-Key", out var key) && key == _account.ApiKey)
             .Select(r => long.Parse(System.Web.HttpUtility.ParseQueryString(r.BodyText)["nonce"]!, CultureInfo.InvariantCulture))
             .ToList();
         Assert.Multiple(() =>
@@ -94,7 +87,7 @@ public class ScaleOutTests
     public async Task WithRedisDown_PrivateCallsFailClosedUnsent_PublicCallsGoOn_AndPrivateCallsRecoverWhenItReturns()
     {
         var replica = _replicas[1];
-        var before = _kraken.Statistics.For(_apiKey);
+        var before = _kraken.Statistics.For(_account.ApiKey);
 
         await _redis.StopAsync();
         try
@@ -107,7 +100,7 @@ public class ScaleOutTests
                 Assert.That(refused!.StatusCode, Is.EqualTo(StatusCode.Unavailable));
                 Assert.That(refused.ErrorInfo().Reason, Is.EqualTo("COORDINATION_UNAVAILABLE"));
                 Assert.That(refused.Status.Detail, Does.Contain("Redis").And.Contain("not sent"));
-                Assert.That(_kraken.Statistics.For(_apiKey).AuthenticatedCalls, Is.EqualTo(before.AuthenticatedCalls), "a private call reached Kraken without its turn");
+                Assert.That(_kraken.Statistics.For(_account.ApiKey).AuthenticatedCalls, Is.EqualTo(before.AuthenticatedCalls), "a private call reached Kraken without its turn");
                 Assert.That(ticker.Tickers, Does.ContainKey("XXBTZUSD"));
             });
         }
@@ -130,6 +123,6 @@ public class ScaleOutTests
         }, "private calls work again once Redis is back");
         // Redis lost its data in the restart (no persistence): the nonce went on above Kraken's last one anyway,
         // because nonces come from the clock and the shared mark only ever raises them.
-        Assert.That(_kraken.Statistics.For(_apiKey).InvalidNonces, Is.EqualTo(before.InvalidNonces));
+        Assert.That(_kraken.Statistics.For(_account.ApiKey).InvalidNonces, Is.EqualTo(before.InvalidNonces));
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Web;
 using Grpc.Core;
 using KrakenGrpc.Contracts.Spot.V1;
@@ -18,9 +17,7 @@ public class KeyProtectionTests
 {
     private static readonly string[] AccountNames = ["nonce", "noncetwice", "nonceorder", "lockout", "lockedoutneighbour", "throttled", "throttledlong"];
 
-    private readonly Dictionary<string, (string Key, string Secret)> _credentials = AccountNames.ToDictionary(
-        name => name,
-        name => ($"protect-key-{name}-{Guid.NewGuid():N}", Convert.ToBase64String(RandomNumberGenerator.GetBytes(64))));
+    private readonly Dictionary<string, TestAccount> _accounts = AccountNames.ToDictionary(name => name, name => new TestAccount(name));
 
     private KrakenEmulator _kraken = null!;
     private GatewayHost _gateway = null!;
@@ -29,21 +26,12 @@ public class KeyProtectionTests
     public async Task StartAsync()
     {
         var options = new KrakenEmulatorOptions { PriceTickInterval = Timeout.InfiniteTimeSpan };
-        foreach (var name in AccountNames)
+        foreach (var account in _accounts.Values)
         {
-            options.Accounts.Add(new EmulatedAccountOptions(_credentials[name].Key, _credentials[name].Secret)
-            {
-                Tier = "Pro",
-                Balances = new Dictionary<string, decimal> { ["ZUSD"] = 100_000m },
-            });
+            options.Accounts.Add(account.AtKraken(new Dictionary<string, decimal> { ["ZUSD"] = 100_000m }));
         }
         _kraken = await KrakenEmulator.StartAsync(options);
-        _gateway = await GatewayHost.StartAsync(_kraken.BaseAddress, [.. AccountNames.SelectMany(name => new[]
-        {
-            $"--Kraken:Accounts:{name}:ApiKey={_credentials[name].Key}",
-            $"--Kraken:Accounts:{name}:ApiSecret={_credentials[name].Secret}",
-            $"--Kraken:Accounts:{name}:Tier=Pro",
-        })]);
+        _gateway = await GatewayHost.StartAsync(_kraken.BaseAddress, [.. _accounts.Values.SelectMany(account => account.AsNamed)]);
     }
 
     [OneTimeTearDown]
@@ -63,7 +51,7 @@ public class KeyProtectionTests
     private static Metadata As(string account) => new() { { "kraken-account", account } };
 
     private IEnumerable<RecordedRequest> SentBy(string account, string path) =>
-        _kraken.Requests.For(path).Where(r => r.Headers.TryGetValue("API-Key", out var key) && key == _credentials[account].Key);
+        _kraken.Requests.For(path).Where(r => r.Headers.TryGetValue("API-Key", out var key) && key == _accounts[account].ApiKey);
 
     private static ulong NonceOf(RecordedRequest request) =>
         ulong.Parse(HttpUtility.ParseQueryString(request.BodyText)["nonce"]!, CultureInfo.InvariantCulture);
@@ -98,7 +86,7 @@ public class KeyProtectionTests
         Assert.Multiple(() =>
         {
             Assert.That(SentBy("nonceorder", "/0/private/AddOrder").Count(), Is.EqualTo(2));
-            Assert.That(_kraken.Accounts[_credentials["nonceorder"].Key].OpenOrders.Count(o => o.ClOrdId == placed.ClOrdId), Is.EqualTo(1));
+            Assert.That(_kraken.Accounts[_accounts["nonceorder"].ApiKey].OpenOrders.Count(o => o.ClOrdId == placed.ClOrdId), Is.EqualTo(1));
         });
     }
 

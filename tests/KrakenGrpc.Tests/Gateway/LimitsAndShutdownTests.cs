@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Security.Cryptography;
 using Grpc.Core;
 using KrakenGrpc.Contracts.Spot.V1;
 using KrakenGrpc.Emulator;
@@ -14,15 +13,14 @@ namespace KrakenGrpc.Tests.Gateway;
 /// </summary>
 public class LimitsAndShutdownTests
 {
-    private readonly string _key = $"limits-key-{Guid.NewGuid():N}";
-    private readonly string _secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
+    private readonly TestAccount _account = new("limits");
     private KrakenEmulator _kraken = null!;
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
         var options = new KrakenEmulatorOptions { PriceTickInterval = TimeSpan.FromMilliseconds(200) };
-        options.Accounts.Add(new EmulatedAccountOptions(_key, _secret) { Tier = "Pro", Balances = new Dictionary<string, decimal> { ["ZUSD"] = 1000m } });
+        options.Accounts.Add(_account.AtKraken(new Dictionary<string, decimal> { ["ZUSD"] = 1000m }));
         _kraken = await KrakenEmulator.StartAsync(options);
     }
 
@@ -37,7 +35,7 @@ public class LimitsAndShutdownTests
     }
 
     private Task<GatewayHost> StartGatewayAsync(params string[] arguments) =>
-        GatewayHost.StartAsync(_kraken.BaseAddress, [$"--Kraken:ApiKey={_key}", $"--Kraken:ApiSecret={_secret}", "--Kraken:Tier=Pro", "--Streaming:PollInterval=00:00:00.200", .. arguments]);
+        GatewayHost.StartAsync(_kraken.BaseAddress, [.. _account.AsDefault, "--Streaming:PollInterval=00:00:00.200", .. arguments]);
 
     [Test]
     public async Task RequestAboveTheMessageLimit_IsResourceExhausted_AndNothingIsSent()

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Grpc.Core;
 using KrakenGrpc.Contracts.Spot.V1;
 using KrakenGrpc.Emulator;
@@ -13,8 +12,7 @@ namespace KrakenGrpc.Tests.Gateway;
 /// </summary>
 public class LostAnswerTests
 {
-    private readonly string _key = $"lost-key-{Guid.NewGuid():N}";
-    private readonly string _secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
+    private readonly TestAccount _account = new("lost");
     private KrakenEmulator _kraken = null!;
     private GatewayHost _gateway = null!;
 
@@ -22,9 +20,9 @@ public class LostAnswerTests
     public async Task StartAsync()
     {
         var options = new KrakenEmulatorOptions { PriceTickInterval = Timeout.InfiniteTimeSpan };
-        options.Accounts.Add(new EmulatedAccountOptions(_key, _secret) { Tier = "Pro", Balances = new Dictionary<string, decimal> { ["ZUSD"] = 1_000_000m } });
+        options.Accounts.Add(_account.AtKraken(new Dictionary<string, decimal> { ["ZUSD"] = 1_000_000m }));
         _kraken = await KrakenEmulator.StartAsync(options);
-        _gateway = await GatewayHost.StartAsync(_kraken.BaseAddress, $"--Kraken:ApiKey={_key}", $"--Kraken:ApiSecret={_secret}", "--Kraken:Tier=Pro");
+        _gateway = await GatewayHost.StartAsync(_kraken.BaseAddress, _account.AsDefault);
     }
 
     [OneTimeTearDown]
@@ -51,7 +49,7 @@ public class LostAnswerTests
     };
 
     private int OrdersWith(string clientOrderId) =>
-        _kraken.Accounts[_key].OpenOrders.Concat(_kraken.Accounts[_key].ClosedOrders).Count(o => o.ClOrdId == clientOrderId);
+        _kraken.Accounts[_account.ApiKey].OpenOrders.Concat(_kraken.Accounts[_account.ApiKey].ClosedOrders).Count(o => o.ClOrdId == clientOrderId);
 
     [Test]
     public async Task OrderTakenButAnswerLost_IsFoundByItsClientId_AndPlacedExactlyOnce()
@@ -64,7 +62,7 @@ public class LostAnswerTests
         Assert.Multiple(() =>
         {
             Assert.That(response.Txids, Has.Count.EqualTo(1));
-            Assert.That(_kraken.Accounts[_key].Order(response.Txids[0])!.ClOrdId, Is.EqualTo(response.ClOrdId));
+            Assert.That(_kraken.Accounts[_account.ApiKey].Order(response.Txids[0])!.ClOrdId, Is.EqualTo(response.ClOrdId));
             Assert.That(OrdersWith(response.ClOrdId), Is.EqualTo(1));
             Assert.That(_kraken.Requests.Count("/0/private/AddOrder"), Is.EqualTo(1), "the order was sent again");
             Assert.That(call.GetTrailers().GetValue("kraken-reconciled"), Is.EqualTo("true"));
@@ -105,7 +103,7 @@ public class LostAnswerTests
             Assert.That(failure.StatusCode, Is.EqualTo(StatusCode.Unknown));
             Assert.That(failure.ErrorInfo().Metadata["userref"], Is.EqualTo("4242"));
             Assert.That(_kraken.Requests.Count("/0/private/AddOrder"), Is.EqualTo(1));
-            Assert.That(_kraken.Accounts[_key].OpenOrders.Count(o => o.UserRef == 4242), Is.EqualTo(1), "placed once, as Kraken did");
+            Assert.That(_kraken.Accounts[_account.ApiKey].OpenOrders.Count(o => o.UserRef == 4242), Is.EqualTo(1), "placed once, as Kraken did");
         });
     }
 
@@ -132,10 +130,10 @@ public class LostAnswerTests
             Assert.That(response.Orders.Select(o => o.ClOrdId).ToList(), Has.Count.EqualTo(2).And.Contains("batch-mine-2"));
             foreach (var order in response.Orders)
             {
-                Assert.That(_kraken.Accounts[_key].Order(order.Txid)!.ClOrdId, Is.EqualTo(order.ClOrdId));
+                Assert.That(_kraken.Accounts[_account.ApiKey].Order(order.Txid)!.ClOrdId, Is.EqualTo(order.ClOrdId));
                 Assert.That(OrdersWith(order.ClOrdId), Is.EqualTo(1));
             }
-            Assert.That(_kraken.Accounts[_key].Order(response.Orders[1].Txid)!.Volume, Is.EqualTo(0.02m), "results stay in request order");
+            Assert.That(_kraken.Accounts[_account.ApiKey].Order(response.Orders[1].Txid)!.Volume, Is.EqualTo(0.02m), "results stay in request order");
             Assert.That(_kraken.Requests.Count("/0/private/AddOrderBatch"), Is.EqualTo(1), "the batch was sent again");
             Assert.That(call.GetTrailers().GetValue("kraken-reconciled"), Is.EqualTo("true"));
         });
@@ -174,7 +172,7 @@ public class LostAnswerTests
         Assert.Multiple(() =>
         {
             Assert.That(response.Count, Is.EqualTo(1));
-            Assert.That(_kraken.Accounts[_key].Order(txid)!.Status, Is.EqualTo("canceled"));
+            Assert.That(_kraken.Accounts[_account.ApiKey].Order(txid)!.Status, Is.EqualTo("canceled"));
             Assert.That(_kraken.Requests.Count("/0/private/CancelOrder"), Is.EqualTo(1));
             Assert.That(call.GetTrailers().GetValue("kraken-reconciled"), Is.EqualTo("true"));
         });
@@ -193,7 +191,7 @@ public class LostAnswerTests
             Assert.That(failure.StatusCode, Is.EqualTo(StatusCode.Unknown));
             Assert.That(failure.ErrorInfo().Metadata["txid"], Is.EqualTo(txid));
             Assert.That(failure.Status.Detail, Does.Contain("OPEN"));
-            Assert.That(_kraken.Accounts[_key].Order(txid)!.Status, Is.EqualTo("open"));
+            Assert.That(_kraken.Accounts[_account.ApiKey].Order(txid)!.Status, Is.EqualTo("open"));
             Assert.That(_kraken.Requests.Count("/0/private/CancelOrder"), Is.EqualTo(1));
         });
     }
@@ -211,8 +209,8 @@ public class LostAnswerTests
         Assert.Multiple(() =>
         {
             Assert.That(response.AmendId, Is.Not.Empty.And.EqualTo(amends.Amends.Last().AmendId));
-            Assert.That(_kraken.Accounts[_key].Order(txid)!.Volume, Is.EqualTo(0.03m));
-            Assert.That(_kraken.Accounts[_key].Order(txid)!.AmendCount, Is.EqualTo(1));
+            Assert.That(_kraken.Accounts[_account.ApiKey].Order(txid)!.Volume, Is.EqualTo(0.03m));
+            Assert.That(_kraken.Accounts[_account.ApiKey].Order(txid)!.AmendCount, Is.EqualTo(1));
             Assert.That(_kraken.Requests.Count("/0/private/AmendOrder"), Is.EqualTo(1));
             Assert.That(call.GetTrailers().GetValue("kraken-reconciled"), Is.EqualTo("true"));
         });
@@ -231,7 +229,7 @@ public class LostAnswerTests
             Assert.That(failure.StatusCode, Is.EqualTo(StatusCode.Unknown));
             Assert.That(failure.ErrorInfo().Reason, Is.EqualTo("ORDER_OUTCOME_UNKNOWN"));
             Assert.That(failure.ErrorInfo().Metadata["txid"], Is.EqualTo(txid));
-            Assert.That(_kraken.Accounts[_key].Order(txid)!.Volume, Is.EqualTo(0.01m));
+            Assert.That(_kraken.Accounts[_account.ApiKey].Order(txid)!.Volume, Is.EqualTo(0.01m));
             Assert.That(_kraken.Requests.Count("/0/private/AmendOrder"), Is.EqualTo(1));
         });
     }

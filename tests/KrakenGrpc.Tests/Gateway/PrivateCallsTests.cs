@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.IO.Compression;
-using System.Security.Cryptography;
 using Grpc.Core;
 using KrakenGrpc.Contracts.Spot.V1;
 using KrakenGrpc.Emulator;
@@ -19,9 +18,8 @@ public class PrivateCallsTests
 {
     private static readonly string[] AccountNames = ["nonce", "burst", "impatient", "trade", "export", "invalid"];
 
-    private readonly Dictionary<string, (string Key, string Secret)> _credentials = AccountNames.ToDictionary(
-        name => name,
-        name => ($"test-key-{name}-{Guid.NewGuid():N}", Convert.ToBase64String(RandomNumberGenerator.GetBytes(64))));
+    // Starter, as the gateway's default tier: the budget tests count on its 15-point counter.
+    private readonly Dictionary<string, TestAccount> _accounts = AccountNames.ToDictionary(name => name, name => new TestAccount(name, "Starter"));
 
     private readonly FakeLogCollector _logs = new();
     private KrakenEmulator _kraken = null!;
@@ -31,16 +29,13 @@ public class PrivateCallsTests
     public async Task StartAsync()
     {
         var options = new KrakenEmulatorOptions { PriceTickInterval = Timeout.InfiniteTimeSpan, ExportProcessingTime = TimeSpan.FromMilliseconds(200) };
-        foreach (var (_, (key, secret)) in _credentials)
+        foreach (var account in _accounts.Values)
         {
-            options.Accounts.Add(new EmulatedAccountOptions(key, secret)
-            {
-                Balances = new Dictionary<string, decimal> { ["ZUSD"] = 10_000_000m, ["XXBT"] = 100m, ["XETH"] = 1000m, ["SOL"] = 100_000m, ["ZEUR"] = 10_000_000m },
-            });
+            options.Accounts.Add(account.AtKraken(new Dictionary<string, decimal> { ["ZUSD"] = 10_000_000m, ["XXBT"] = 100m, ["XETH"] = 1000m, ["SOL"] = 100_000m, ["ZEUR"] = 10_000_000m }));
         }
         _kraken = await KrakenEmulator.StartAsync(options);
 
-        var arguments = _credentials.SelectMany(c => new[] { $"--Kraken:Accounts:{c.Key}:ApiKey={c.Value.Key}", $"--Kraken:Accounts:{c.Key}:ApiSecret={c.Value.Secret}" })
+        var arguments = _accounts.Values.SelectMany(account => account.AsNamed)
             .Append("--Logging:LogLevel:Default=Trace")
             .ToArray();
         _gateway = await GatewayHost.StartAsync(_kraken.BaseAddress, builder => builder.Logging.AddProvider(new FakeLoggerProvider(_logs)), arguments);
@@ -55,7 +50,7 @@ public class PrivateCallsTests
 
     private static Metadata As(string account) => new() { { "kraken-account", account } };
 
-    private string KeyOf(string account) => _credentials[account].Key;
+    private string KeyOf(string account) => _accounts[account].ApiKey;
 
     private SubmitOrderRequest RestingBuy(string pair, string volume) => new()
     {
@@ -231,7 +226,7 @@ public class PrivateCallsTests
         Assert.ThrowsAsync<RpcException>(async () => await _gateway.Orders.SubmitOrderAsync(new SubmitOrderRequest { Pair = "XBTUSD" }, As("invalid")));
         Assert.ThrowsAsync<RpcException>(async () => await _gateway.Account.GetAccountBalanceAsync(new GetAccountBalanceRequest(), As("nobody")));
 
-        var secrets = _credentials.Values.SelectMany(c => new[] { c.Key, c.Secret }).ToList();
+        var secrets = _accounts.Values.SelectMany(account => new[] { account.ApiKey, account.Secret }).ToList();
         var signatures = _kraken.Requests.Recent().Select(r => r.Headers.GetValueOrDefault("API-Sign")).OfType<string>().ToList();
         var records = _logs.GetSnapshot();
 

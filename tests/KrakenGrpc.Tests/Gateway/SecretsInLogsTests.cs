@@ -24,9 +24,9 @@ public class SecretsInLogsTests
     private const int AccountsPerRound = 3;
     private static readonly string[] Rounds = ["plain", "refused", "faults", "lockout"];
 
-    private readonly Dictionary<string, (string Key, string Secret)> _credentials = Rounds
+    private readonly Dictionary<string, TestAccount> _accounts = Rounds
         .SelectMany(round => Enumerable.Range(0, AccountsPerRound).Select(turn => $"{round}{turn}"))
-        .ToDictionary(name => name, name => ($"secrets-key-{name}-{Guid.NewGuid():N}", Convert.ToBase64String(RandomNumberGenerator.GetBytes(64))));
+        .ToDictionary(name => name, name => new TestAccount(name));
     private readonly string _oauthSecret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
     private readonly string _gatewayToken = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     private readonly FakeLogCollector _logs = new();
@@ -41,18 +41,14 @@ public class SecretsInLogsTests
     {
         var options = new KrakenEmulatorOptions { PriceTickInterval = Timeout.InfiniteTimeSpan };
         options.OAuthClients.Add(new EmulatedOAuthClient(OAuthClientId, _oauthSecret));
-        foreach (var (key, secret) in _credentials.Values)
+        foreach (var account in _accounts.Values)
         {
-            options.Accounts.Add(new EmulatedAccountOptions(key, secret)
-            {
-                Tier = "Pro",
-                Balances = new Dictionary<string, decimal> { ["ZUSD"] = 1_000_000m, ["XXBT"] = 10m, ["DOT"] = 1000m },
-            });
+            options.Accounts.Add(account.AtKraken(new Dictionary<string, decimal> { ["ZUSD"] = 1_000_000m, ["XXBT"] = 10m, ["DOT"] = 1000m }));
         }
         _kraken = await KrakenEmulator.StartAsync(options);
         _gateway = await GatewayHost.StartAsync(_kraken.BaseAddress, builder => builder.Logging.AddProvider(new FakeLoggerProvider(_logs)),
         [
-            .. _credentials.SelectMany(c => new[] { $"--Kraken:Accounts:{c.Key}:ApiKey={c.Value.Key}", $"--Kraken:Accounts:{c.Key}:ApiSecret={c.Value.Secret}", $"--Kraken:Accounts:{c.Key}:Tier=Pro" }),
+            .. _accounts.Values.SelectMany(account => account.AsNamed),
             $"--Kraken:OAuth:ClientId={OAuthClientId}",
             $"--Kraken:OAuth:ClientSecret={_oauthSecret}",
             $"--Auth:Tokens:tests:Token={_gatewayToken}",
@@ -61,7 +57,7 @@ public class SecretsInLogsTests
             "--Logging:LogLevel:Default=Trace",
         ]);
 
-        var code = _kraken.OAuth.IssueAuthorizationCode(OAuthClientId, _credentials["plain0"].Key, [], RedirectUri);
+        var code = _kraken.OAuth.IssueAuthorizationCode(OAuthClientId, _accounts["plain0"].ApiKey, [], RedirectUri);
         var token = await new OAuthService.OAuthServiceClient(_gateway.Channel).GetOAuthAccessTokenAsync(
             new GetOAuthAccessTokenRequest { AuthorizationCode = new OAuthAuthorizationCodeGrant { Code = code, RedirectUri = RedirectUri } }, Headers());
         _accessToken = token.AccessToken;
@@ -117,10 +113,10 @@ public class SecretsInLogsTests
             ["gateway token"] = _gatewayToken,
             ["wrong gateway token"] = wrongToken,
         };
-        foreach (var (round, (key, secret)) in _credentials)
+        foreach (var (round, account) in _accounts)
         {
-            secrets[$"API key of {round}"] = key;
-            secrets[$"API secret of {round}"] = secret;
+            secrets[$"API key of {round}"] = account.ApiKey;
+            secrets[$"API secret of {round}"] = account.Secret;
         }
         foreach (var (signature, index) in _kraken.Requests.Recent().Select(r => r.Headers.GetValueOrDefault("API-Sign")).OfType<string>().Select((s, i) => (s, i)))
         {
