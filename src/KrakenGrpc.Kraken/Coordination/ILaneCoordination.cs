@@ -1,4 +1,6 @@
 using KrakenGrpc.Kraken.Accounts;
+using KrakenGrpc.Kraken.Catalogue;
+using KrakenGrpc.Kraken.Errors;
 
 namespace KrakenGrpc.Kraken.Coordination;
 
@@ -25,6 +27,9 @@ public interface ILaneState : IDisposable
 
     /// <summary>One of the key's rate counters by name (<c>rest</c>, <c>trade:XBTUSD</c>), created on first use.</summary>
     IRateCounter Counter(string name, double maximum, double decayPerSecond);
+
+    /// <summary>The orders placed through the gateway for the key, by any replica.</summary>
+    IOrderLedger Orders { get; }
 
     /// <summary>Holds every call of the key until <paramref name="pause"/>'s time; the later of two pauses wins.</summary>
     ValueTask PauseAsync(LanePause pause);
@@ -61,6 +66,29 @@ public interface IRateCounter
     ValueTask AddAsync(double cost);
 }
 
+/// <summary>
+/// The orders the gateway placed for a key and when each was created or last changed: Kraken charges an amend or a
+/// cancel more the younger the order, and caps open orders per pair. Found by txid or by client order id.
+/// </summary>
+public interface IOrderLedger
+{
+    ValueTask<TrackedOrder?> FindAsync(string id);
+
+    /// <summary>Records an order (again, after a change), under its txid and its client order id.</summary>
+    ValueTask TrackAsync(TrackedOrder order);
+
+    /// <summary>Removes an order, found by either id, and returns it.</summary>
+    ValueTask<TrackedOrder?> ForgetAsync(string id);
+
+    ValueTask<IReadOnlyList<TrackedOrder>> AllAsync();
+
+    /// <summary>Replaces every order known with <paramref name="orders"/> (Kraken's own list).</summary>
+    ValueTask ReplaceAsync(IReadOnlyList<TrackedOrder> orders);
+}
+
+/// <summary>An order the gateway placed: its ids, its pair (upper case, no '/') and when it last changed.</summary>
+public sealed record TrackedOrder(string Txid, string? ClientOrderId, string Pair, DateTimeOffset ChangedAt);
+
 /// <summary>The outcome of <see cref="IRateCounter.ReserveAsync"/>: booked or not, and the wait it needs.</summary>
 public readonly record struct CounterReservation(bool Booked, TimeSpan Wait);
 
@@ -94,4 +122,12 @@ public sealed record LanePause(DateTimeOffset Until, LanePauseKind Kind)
 }
 
 /// <summary>The shared store of the lanes (Redis) could not be reached or refused an operation; nothing was sent.</summary>
-public sealed class LaneCoordinationException(string message, Exception? innerException = null) : Exception(message, innerException);
+public sealed class LaneCoordinationException(string message, Exception? innerException = null) : Exception(message, innerException)
+{
+    /// <summary>
+    /// The caller's failure: without the shared store the gateway cannot know the key's turn, its last nonce or its
+    /// budget, so it fails closed rather than risk a nonce Kraken refuses or a budget it exceeds.
+    /// </summary>
+    public KrakenException Unsent(KrakenEndpoint endpoint) =>
+        new(KrakenErrorTable.CoordinationUnavailable, endpoint.Name, $"{Message} {endpoint.Name} was not sent.", innerException: this);
+}

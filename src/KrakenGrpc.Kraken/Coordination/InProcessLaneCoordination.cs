@@ -31,6 +31,8 @@ public sealed class InProcessLaneCoordination(TimeProvider time) : ILaneCoordina
             return lease.IsAcquired ? new Turn(lease, _nonces) : throw new InvalidOperationException("The send queue of an account lane refused a caller.");
         }
 
+        public IOrderLedger Orders { get; } = new InProcessOrderLedger();
+
         public IRateCounter Counter(string name, double maximum, double decayPerSecond) =>
             _counters.GetOrAdd(name, static (_, state) => new DecayingCounter(state.maximum, state.decayPerSecond, state.time), (maximum, decayPerSecond, time));
 

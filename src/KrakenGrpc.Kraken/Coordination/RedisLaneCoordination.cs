@@ -21,6 +21,7 @@ namespace KrakenGrpc.Kraken.Coordination;
 /// <item><c>counter:rest</c>, <c>counter:trade:PAIR</c>: Kraken's decaying counters (value and time), updated by Lua
 /// scripts on Redis's clock, so N replicas together book against one counter.</item>
 /// <item><c>pause</c>: Kraken's lockout or throttle of the key and until when.</item>
+/// <item><c>orders</c>: the orders placed through any replica and their ages (<see cref="RedisOrderLedger"/>).</item>
 /// </list>
 /// Every step is one atomic script. Within a replica, callers queue in arrival order before they ask Redis.
 /// </summary>
@@ -154,6 +155,7 @@ public sealed partial class RedisLaneCoordination(RedisConnection redis, IOption
             (_turns, _queue, _seen, _fence, _nonce, _pause) =
                 (redis.Key(scope, "turns"), redis.Key(scope, "queue"), redis.Key(scope, "seen"), redis.Key(scope, "fence"), redis.Key(scope, "nonce"), redis.Key(scope, "pause"));
             _clock = new NonceSequence(owner._time);
+            Orders = new RedisOrderLedger(redis, redis.Key(scope, "orders"));
             _localSlots = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
             {
                 PermitLimit = account.MaxInFlight,
@@ -163,6 +165,8 @@ public sealed partial class RedisLaneCoordination(RedisConnection redis, IOption
         }
 
         private RedisConnection Redis => _owner._redis;
+
+        public IOrderLedger Orders { get; }
 
         private TimeSpan LeaseTtl => _owner._options.Value.LeaseTtl;
 

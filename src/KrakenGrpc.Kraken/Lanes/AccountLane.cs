@@ -25,7 +25,7 @@ public sealed class AccountLane : IDisposable
         Account = account;
         Limits = KrakenTierLimits.For(account.Tier);
         RestCounter = state.Counter("rest", Limits.RestCounterMax, Limits.RestCounterDecayPerSecond);
-        Trading = new TradingBudget(Limits, pair => state.Counter("trade:" + pair, Limits.TradingCounterMax, Limits.TradingCounterDecayPerSecond), time);
+        Trading = new TradingBudget(Limits, pair => state.Counter("trade:" + pair, Limits.TradingCounterMax, Limits.TradingCounterDecayPerSecond), state.Orders, time);
     }
 
     public KrakenAccount Account { get; }
@@ -46,12 +46,13 @@ public sealed class AccountLane : IDisposable
     public async ValueTask WaitForBudgetAsync(KrakenEndpoint endpoint, KrakenParameters parameters, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
         await WaitOutPauseAsync(endpoint, deadline, cancellationToken).ConfigureAwait(false);
+        var charge = endpoint.Limiter == KrakenLimiter.TradingEngine ? await Trading.ChargeForAsync(endpoint, parameters).ConfigureAwait(false) : null;
         var (counter, points, what) = endpoint.Limiter switch
         {
             KrakenLimiter.RestCounter when endpoint.CounterCost > 0 =>
                 (RestCounter, (double)endpoint.CounterCost, $"the REST call counter ({Limits.RestCounterMax} at -{Limits.RestCounterDecayPerSecond}/s)"),
-            KrakenLimiter.TradingEngine when Trading.ChargeFor(endpoint, parameters) is { } charge =>
-                (Trading.CounterFor(charge.Pair), charge.Points, $"the trading counter of {charge.Pair} ({Limits.TradingCounterMax} at -{Limits.TradingCounterDecayPerSecond}/s)"),
+            KrakenLimiter.TradingEngine when charge is { } trade =>
+                (Trading.CounterFor(trade.Pair), trade.Points, $"the trading counter of {trade.Pair} ({Limits.TradingCounterMax} at -{Limits.TradingCounterDecayPerSecond}/s)"),
             _ => (null, 0, string.Empty),
         };
         if (counter is null)

@@ -55,16 +55,32 @@ public sealed partial class KrakenClient(
     {
         EnsureBodyFits(endpoint, parameters);
         var trading = lanes.For(account).Trading;
-        if (trading.MayExceedOpenOrders(endpoint, parameters))
+        try
         {
-            await CheckOpenOrdersCapAsync(endpoint, parameters, account, deadline, cancellationToken).ConfigureAwait(false);
+            if (await trading.MayExceedOpenOrdersAsync(endpoint, parameters).ConfigureAwait(false))
+            {
+                await CheckOpenOrdersCapAsync(endpoint, parameters, account, deadline, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (LaneCoordinationException unreachable)
+        {
+            throw unreachable.Unsent(endpoint);
         }
 
         var response = await telemetry.MeasureCallAsync(endpoint, account,
             () => SendSignedAsync(endpoint, parameters, account, deadline, request => SendAsync(endpoint, request, cancellationToken))).ConfigureAwait(false);
         if (endpoint.Limiter == KrakenLimiter.TradingEngine || endpoint == KrakenEndpoints.CancelAll)
         {
-            await trading.RecordAsync(endpoint, parameters, response.Result).ConfigureAwait(false);
+            try
+            {
+                await trading.RecordAsync(endpoint, parameters, response.Result).ConfigureAwait(false);
+            }
+            catch (LaneCoordinationException unreachable)
+            {
+                // Kraken carried the call out: its answer goes to the caller. Only the pricing of later amends and
+                // cancels of these orders is lost; Kraken's own refusal covers them.
+                LogOrdersNotRecorded(logger, endpoint.Name, unreachable.Message);
+            }
         }
         return response;
     }
@@ -76,9 +92,9 @@ public sealed partial class KrakenClient(
         var trading = lanes.For(account).Trading;
         using (var open = await SendPrivateAsync(KrakenEndpoints.OpenOrders, new KrakenParameters(), account, deadline, cancellationToken).ConfigureAwait(false))
         {
-            trading.ReplaceOpenOrders(open.Result);
+            await trading.ReplaceOpenOrdersAsync(open.Result).ConfigureAwait(false);
         }
-        if (trading.MayExceedOpenOrders(endpoint, parameters))
+        if (await trading.MayExceedOpenOrdersAsync(endpoint, parameters).ConfigureAwait(false))
         {
             var limit = lanes.For(account).Limits.MaxOpenOrdersPerPair;
             throw new KrakenException(KrakenErrorTable.OpenOrdersCapReached, endpoint.Name,
@@ -361,6 +377,9 @@ public sealed partial class KrakenClient(
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "Kraken locked out the API key of account {Account}; no call is sent for it for {Minutes} minutes")]
     private static partial void LogLockout(ILogger logger, string account, double minutes);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "{Endpoint} succeeded, but the orders it changed could not be recorded: {Problem}")]
+    private static partial void LogOrdersNotRecorded(ILogger logger, string endpoint, string problem);
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Kraken answered {Endpoint} with HTTP {Status}")]
     private static partial void LogFailedStatus(ILogger logger, string endpoint, int status);

@@ -39,7 +39,7 @@ internal sealed class KrakenSigningHandler(AccountLanes lanes, KrakenTelemetry t
         }
         catch (LaneCoordinationException unreachable)
         {
-            throw Unsent(endpoint, unreachable);
+            throw unreachable.Unsent(endpoint);
         }
         await using var _ = turn.ConfigureAwait(false);
         long nonce;
@@ -54,7 +54,7 @@ internal sealed class KrakenSigningHandler(AccountLanes lanes, KrakenTelemetry t
         }
         catch (LaneCoordinationException unreachable)
         {
-            throw Unsent(endpoint, unreachable);
+            throw unreachable.Unsent(endpoint);
         }
         var body = endpoint.Encoding == BodyEncoding.Json
             ? KrakenRequestEncoder.EncodeJson(parameters, nonce)
@@ -67,9 +67,4 @@ internal sealed class KrakenSigningHandler(AccountLanes lanes, KrakenTelemetry t
 
         return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
-
-    // Without the shared store the gateway cannot know the key's turn or its last nonce: it fails closed rather than
-    // risk a nonce Kraken refuses (or a budget it exceeds).
-    private static KrakenException Unsent(KrakenEndpoint endpoint, LaneCoordinationException e) =>
-        new(KrakenErrorTable.CoordinationUnavailable, endpoint.Name, $"{e.Message} {endpoint.Name} was not sent.", innerException: e);
 }

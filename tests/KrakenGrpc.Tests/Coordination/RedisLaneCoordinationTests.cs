@@ -222,6 +222,36 @@ public class RedisLaneCoordinationTests
     }
 
     [Test]
+    public async Task AnOrderPlacedThroughOneReplica_IsFoundByTheOthers_ByEitherId_UntilForgotten()
+    {
+        var account = Account();
+        var placing = Replica(account).Orders;
+        var cancelling = Replica(account).Orders;
+        var changed = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var order = new TrackedOrder("OAAAAA-BBBBB-CCCCCC", "my|order", "XBTUSD", changed);
+
+        await placing.TrackAsync(order);
+        await placing.TrackAsync(new TrackedOrder("ODDDDD-EEEEE-FFFFFF", null, "ETHUSD", changed));
+        var byTxid = await cancelling.FindAsync(order.Txid);
+        var byClientId = await cancelling.FindAsync("my|order");
+        var all = await cancelling.AllAsync();
+        var forgotten = await cancelling.ForgetAsync("my|order");
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(byTxid, Is.EqualTo(order));
+            Assert.That(byClientId, Is.EqualTo(order));
+            Assert.That(all.Select(o => o.Txid), Is.EquivalentTo(new[] { order.Txid, "ODDDDD-EEEEE-FFFFFF" }));
+            Assert.That(forgotten, Is.EqualTo(order));
+            Assert.That(await placing.FindAsync(order.Txid), Is.Null);
+            Assert.That(await placing.FindAsync("my|order"), Is.Null);
+        });
+
+        await placing.ReplaceAsync([order]);
+        Assert.That((await cancelling.AllAsync()).Select(o => o.Txid), Is.EqualTo(new[] { order.Txid }));
+    }
+
+    [Test]
     public async Task WithRedisDown_TurnsAndCountersFailAtOnce_AndWorkAgainWhenItReturns()
     {
         var account = Account();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using KrakenGrpc.Kraken.Accounts;
 using KrakenGrpc.Kraken.Catalogue;
+using KrakenGrpc.Kraken.Coordination;
 using KrakenGrpc.Kraken.Lanes;
 using KrakenGrpc.Kraken.Requests;
 using KrakenGrpc.Kraken.Transport;
@@ -18,7 +19,7 @@ public class TradingBudgetTests
     public void Create()
     {
         var limits = KrakenTierLimits.For(KrakenTier.Starter);
-        _budget = new TradingBudget(limits, _ => new DecayingCounter(limits.TradingCounterMax, limits.TradingCounterDecayPerSecond, _clock), _clock);
+        _budget = new TradingBudget(limits, _ => new DecayingCounter(limits.TradingCounterMax, limits.TradingCounterDecayPerSecond, _clock), new InProcessOrderLedger(), _clock);
     }
 
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement;
@@ -27,10 +28,10 @@ public class TradingBudgetTests
         _budget.RecordAsync(KrakenEndpoints.AddOrder, new KrakenParameters().Add("pair", pair).Add("cl_ord_id", clientOrderId), Json($$"""{"txid":["{{txid}}"]}"""));
 
     [Test]
-    public void AddOrder_CostsOne_OnItsPair_AndBatchesCostHalfAPointPerOrder()
+    public async Task AddOrder_CostsOne_OnItsPair_AndBatchesCostHalfAPointPerOrder()
     {
-        var single = _budget.ChargeFor(KrakenEndpoints.AddOrder, new KrakenParameters().Add("pair", "XBT/USD"));
-        var batch = _budget.ChargeFor(KrakenEndpoints.AddOrderBatch, new KrakenParameters().Add("pair", "XBTUSD")
+        var single = await _budget.ChargeForAsync(KrakenEndpoints.AddOrder, new KrakenParameters().Add("pair", "XBT/USD"));
+        var batch = await _budget.ChargeForAsync(KrakenEndpoints.AddOrderBatch, new KrakenParameters().Add("pair", "XBTUSD")
             .Add("orders", Enumerable.Range(0, 5).Select(_ => new KrakenParameters().Add("volume", "1")).ToArray()));
 
         Assert.Multiple(() =>
@@ -43,13 +44,13 @@ public class TradingBudgetTests
     [Test]
     public async Task WorkedExampleOfTheDocs_AddAmendAfter7sCancel36sLater_Costs8()
     {
-        var add = _budget.ChargeFor(KrakenEndpoints.AddOrder, new KrakenParameters().Add("pair", "XBTUSD"))!.Value.Points;
+        var add = (await _budget.ChargeForAsync(KrakenEndpoints.AddOrder, new KrakenParameters().Add("pair", "XBTUSD")))!.Value.Points;
         await Place("OAAAAA-AAAAA-AAAAAA");
         _clock.Advance(TimeSpan.FromSeconds(7));
-        var amend = _budget.ChargeFor(KrakenEndpoints.AmendOrder, new KrakenParameters().Add("txid", "OAAAAA-AAAAA-AAAAAA"))!.Value.Points;
+        var amend = (await _budget.ChargeForAsync(KrakenEndpoints.AmendOrder, new KrakenParameters().Add("txid", "OAAAAA-AAAAA-AAAAAA")))!.Value.Points;
         await _budget.RecordAsync(KrakenEndpoints.AmendOrder, new KrakenParameters().Add("txid", "OAAAAA-AAAAA-AAAAAA"), Json("""{"amend_id":"TX"}"""));
         _clock.Advance(TimeSpan.FromSeconds(36));
-        var cancel = _budget.ChargeFor(KrakenEndpoints.CancelOrder, new KrakenParameters().Add("txid", "OAAAAA-AAAAA-AAAAAA"))!.Value.Points;
+        var cancel = (await _budget.ChargeForAsync(KrakenEndpoints.CancelOrder, new KrakenParameters().Add("txid", "OAAAAA-AAAAA-AAAAAA")))!.Value.Points;
 
         Assert.That(add + amend + cancel, Is.EqualTo(8));
     }
@@ -65,8 +66,8 @@ public class TradingBudgetTests
         await Place("OBBBBB-BBBBB-BBBBBB", clientOrderId: "my-order-1");
         _clock.Advance(TimeSpan.FromSeconds(ageSeconds));
 
-        var byTxid = _budget.ChargeFor(KrakenEndpoints.CancelOrder, new KrakenParameters().Add("txid", "OBBBBB-BBBBB-BBBBBB"));
-        var byClientId = _budget.ChargeFor(KrakenEndpoints.CancelOrder, new KrakenParameters().Add("cl_ord_id", "my-order-1"));
+        var byTxid = await _budget.ChargeForAsync(KrakenEndpoints.CancelOrder, new KrakenParameters().Add("txid", "OBBBBB-BBBBB-BBBBBB"));
+        var byClientId = await _budget.ChargeForAsync(KrakenEndpoints.CancelOrder, new KrakenParameters().Add("cl_ord_id", "my-order-1"));
 
         Assert.Multiple(() =>
         {
@@ -81,17 +82,17 @@ public class TradingBudgetTests
         await Place("OCCCCC-CCCCC-CCCCCC");
         _clock.Advance(TimeSpan.FromSeconds(301));
 
-        Assert.Multiple(() =>
+        await Assert.MultipleAsync(async () =>
         {
-            Assert.That(_budget.ChargeFor(KrakenEndpoints.CancelOrder, new KrakenParameters().Add("txid", "OCCCCC-CCCCC-CCCCCC"))!.Value.Points, Is.Zero);
-            Assert.That(_budget.ChargeFor(KrakenEndpoints.CancelOrder, new KrakenParameters().Add("txid", "OUNKNO-WNNNN-NNNNNN")), Is.Null);
+            Assert.That((await _budget.ChargeForAsync(KrakenEndpoints.CancelOrder, new KrakenParameters().Add("txid", "OCCCCC-CCCCC-CCCCCC")))!.Value.Points, Is.Zero);
+            Assert.That(await _budget.ChargeForAsync(KrakenEndpoints.CancelOrder, new KrakenParameters().Add("txid", "OUNKNO-WNNNN-NNNNNN")), Is.Null);
         });
     }
 
     [Test]
-    public void ValidateOnly_IsNotCharged()
+    public async Task ValidateOnly_IsNotCharged()
     {
-        Assert.That(_budget.ChargeFor(KrakenEndpoints.AddOrder, new KrakenParameters().Add("pair", "XBTUSD").Add("validate", true)), Is.Null);
+        Assert.That(await _budget.ChargeForAsync(KrakenEndpoints.AddOrder, new KrakenParameters().Add("pair", "XBTUSD").Add("validate", true)), Is.Null);
     }
 
     [Test]
@@ -102,11 +103,11 @@ public class TradingBudgetTests
 
         await _budget.RecordAsync(KrakenEndpoints.CancelAll, new KrakenParameters(), Json("""{"count":2}"""));
 
-        Assert.Multiple(() =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(_budget.CounterFor("XBTUSD").Value, Is.EqualTo(8));
             Assert.That(_budget.CounterFor("ETHUSD").Value, Is.EqualTo(8));
-            Assert.That(_budget.ChargeFor(KrakenEndpoints.CancelOrder, new KrakenParameters().Add("txid", "ODDDDD-DDDDD-DDDDDD")), Is.Null);
+            Assert.That(await _budget.ChargeForAsync(KrakenEndpoints.CancelOrder, new KrakenParameters().Add("txid", "ODDDDD-DDDDD-DDDDDD")), Is.Null);
         });
     }
 
@@ -118,16 +119,16 @@ public class TradingBudgetTests
             await Place($"O{i:D5}-AAAAA-AAAAAA");
         }
         var order = new KrakenParameters().Add("pair", "XBTUSD");
-        var suspectedBefore = _budget.MayExceedOpenOrders(KrakenEndpoints.AddOrder, order);
+        var suspectedBefore = await _budget.MayExceedOpenOrdersAsync(KrakenEndpoints.AddOrder, order);
 
         // Kraken says only two of them are still open (the rest filled).
-        _budget.ReplaceOpenOrders(Json("""{"open":{"O00001-AAAAA-AAAAAA":{"descr":{"pair":"XBTUSD"}},"O00002-AAAAA-AAAAAA":{"descr":{"pair":"XBTUSD"}}}}"""));
+        await _budget.ReplaceOpenOrdersAsync(Json("""{"open":{"O00001-AAAAA-AAAAAA":{"descr":{"pair":"XBTUSD"}},"O00002-AAAAA-AAAAAA":{"descr":{"pair":"XBTUSD"}}}}"""));
 
-        Assert.Multiple(() =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(suspectedBefore, Is.True);
-            Assert.That(_budget.OpenOrdersOn("XBTUSD"), Is.EqualTo(2));
-            Assert.That(_budget.MayExceedOpenOrders(KrakenEndpoints.AddOrder, order), Is.False);
+            Assert.That(await _budget.OpenOrdersOnAsync("XBTUSD"), Is.EqualTo(2));
+            Assert.That(await _budget.MayExceedOpenOrdersAsync(KrakenEndpoints.AddOrder, order), Is.False);
         });
     }
 
@@ -141,7 +142,7 @@ public class TradingBudgetTests
         });
         await _budget.RecordAsync(KrakenEndpoints.AddOrderBatch, sent, Json("""{"orders":[{"txid":"O11111-11111-111111"},{"txid":"O22222-22222-222222"}]}"""));
 
-        var charge = _budget.ChargeFor(KrakenEndpoints.CancelOrder, new KrakenParameters().Add("cl_ord_id", "second"));
+        var charge = await _budget.ChargeForAsync(KrakenEndpoints.CancelOrder, new KrakenParameters().Add("cl_ord_id", "second"));
 
         Assert.That(charge, Is.EqualTo(("ETHUSD", 8.0)));
     }
