@@ -580,9 +580,6 @@ internal static class AccountMapping
         return parent.TryGetProperty(alternative, out value) ? value : default;
     }
 
-    // A property's value; Undefined (read as empty) when absent.
-    private static JsonElement Property(JsonElement parent, string name) => parent.TryGetProperty(name, out var value) ? value : default;
-
     private static List<string> Strings(JsonElement array) =>
         array.ValueKind == JsonValueKind.Array ? array.EnumerateArray().Select(Text).Where(text => text.Length > 0).ToList() : [];
 

@@ -423,7 +423,7 @@ internal static class FundingMapping
     public static GetEarnStrategiesResponse ToEarnStrategies(JsonElement result)
     {
         var response = new GetEarnStrategiesResponse { NextCursor = Text(result, "next_cursor") };
-        response.Strategies.AddRange(Elements(result, "items").Select(ToEarnStrategy));
+        Fill(response.Strategies, Property(result, "items"), ToEarnStrategy);
         return response;
     }
 
@@ -487,7 +487,7 @@ internal static class FundingMapping
             TotalRewarded = Text(result, "total_rewarded"),
             NextCursor = Text(result, "next_cursor"),
         };
-        response.Allocations.AddRange(Elements(result, "items").Select(item => new EarnAllocation
+        Fill(response.Allocations, Property(result, "items"), item => new EarnAllocation
         {
             StrategyId = Text(item, "strategy_id"),
             NativeAsset = Text(item, "native_asset"),
@@ -511,7 +511,7 @@ internal static class FundingMapping
                 }
                 : null,
             TotalRewarded = Amount(item, "total_rewarded"),
-        }));
+        });
         return response;
     }
 
@@ -527,13 +527,13 @@ internal static class FundingMapping
             Converted = Text(state, "converted"),
             AllocationCount = Long(state, "allocation_count"),
         };
-        mapped.Allocations.AddRange(Elements(state, "allocations").Select(lot => new EarnAllocationLot
+        Fill(mapped.Allocations, Property(state, "allocations"), lot => new EarnAllocationLot
         {
             CreateTime = AnyTime(lot, "created_at"),
             ExpireTime = AnyTime(lot, "expires"),
             Native = Text(lot, "native"),
             Converted = Text(lot, "converted"),
-        }));
+        });
         return mapped;
     }
 

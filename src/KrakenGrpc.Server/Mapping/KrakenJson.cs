@@ -1,5 +1,9 @@
+using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
+using Google.Protobuf.Collections;
 using Google.Protobuf.WellKnownTypes;
 using KrakenGrpc.Kraken.Errors;
 
@@ -13,6 +17,9 @@ namespace KrakenGrpc.Server.Mapping;
 internal static class KrakenJson
 {
     private const int NanosPerSecond = 1_000_000_000;
+
+    /// <summary>Room for a property name that <see cref="NameOf"/> decodes without making a string.</summary>
+    public const int NameBufferLength = 32;
 
     /// <summary>Decimal (or any scalar) text exactly as Kraken wrote it; empty when absent or null.</summary>
     public static string Text(JsonElement value) => value.ValueKind switch
@@ -119,6 +126,42 @@ internal static class KrakenJson
         return text.Length > 0 && (char.IsAsciiDigit(text[0]) && !text.Contains('-', StringComparison.Ordinal))
             ? UnixSeconds(text)
             : IsoTime(parent, name);
+    }
+
+    /// <summary>
+    /// A property's name, for mapping an object in one walk over its properties with a <c>switch</c> on the name (a
+    /// lookup by name scans the properties again for every field). The name is decoded into <paramref name="buffer"/>
+    /// without making a string; one that is escaped, not ASCII or longer than the buffer is unescaped into a string,
+    /// as <see cref="JsonProperty.Name"/> does, so it still matches.
+    /// </summary>
+    public static ReadOnlySpan<char> NameOf(JsonProperty property, Span<char> buffer)
+    {
+        var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+        if (raw.Length <= buffer.Length && !raw.Contains((byte)'\\') && Ascii.ToUtf16(raw, buffer, out var length) == OperationStatus.Done)
+        {
+            return buffer[..length];
+        }
+        return property.Name;
+    }
+
+    /// <summary>A property's value; Undefined (read as empty or absent by every reader here) when the property is missing.</summary>
+    public static JsonElement Property(JsonElement parent, string name) => parent.TryGetProperty(name, out var value) ? value : default;
+
+    /// <summary>
+    /// Adds the elements of <paramref name="array"/> to <paramref name="list"/>, each mapped, in order, growing the
+    /// list once; nothing when the value is absent (Undefined), null or not an array.
+    /// </summary>
+    public static void Fill<T>(RepeatedField<T> list, JsonElement array, Func<JsonElement, T> map)
+    {
+        if (array.ValueKind != JsonValueKind.Array)
+        {
+            return;
+        }
+        list.Capacity = list.Count + array.GetArrayLength();
+        foreach (var item in array.EnumerateArray())
+        {
+            list.Add(map(item));
+        }
     }
 
     /// <summary>The elements of an array property; empty when absent.</summary>

@@ -202,51 +202,102 @@ internal static class MarketDataMapping
         return response;
     }
 
+    // AssetPairs (~1 MB for all pairs), Ticker (all pairs) and Depth (up to 500 levels a side) are the largest answers.
+    // Each of their objects is read in one walk over its properties with a switch on the name (NameOf) that only
+    // notes where each field is; a lookup by name per field would scan the object again for every field. The fields
+    // are then mapped as a lookup by name would map them: unknown fields are never read, of a key written twice only
+    // the last is read, absent ones are Undefined (empty, zero, none), and a malformed answer fails on the same field,
+    // in the same order, with the same message.
+
     public static GetAssetPairsResponse ToAssetPairs(JsonElement result)
     {
         var response = new GetAssetPairsResponse();
         foreach (var entry in result.EnumerateObject())
         {
-            var pair = entry.Value;
-            var mapped = new AssetPair
-            {
-                AlternateName = Text(pair, "altname"),
-                WebsocketName = Text(pair, "wsname"),
-                BaseAssetClass = Text(pair, "aclass_base"),
-                BaseAsset = Text(pair, "base"),
-                QuoteAssetClass = Text(pair, "aclass_quote"),
-                QuoteAsset = Text(pair, "quote"),
-                Lot = Text(pair, "lot"),
-                CostDecimals = Int(pair, "cost_decimals"),
-                PriceDecimals = Int(pair, "pair_decimals"),
-                VolumeDecimals = Int(pair, "lot_decimals"),
-                LotMultiplier = Int(pair, "lot_multiplier"),
-                FeeVolumeCurrency = Text(pair, "fee_volume_currency"),
-                MarginCallLevel = Int(pair, "margin_call"),
-                MarginStopLevel = Int(pair, "margin_stop"),
-                MinOrderVolume = Text(pair, "ordermin"),
-                MinOrderCost = Text(pair, "costmin"),
-                TickSize = Text(pair, "tick_size"),
-                Status = Text(pair, "status") switch
-                {
-                    "online" => AssetPairStatus.Online,
-                    "cancel_only" => AssetPairStatus.CancelOnly,
-                    "post_only" => AssetPairStatus.PostOnly,
-                    "limit_only" => AssetPairStatus.LimitOnly,
-                    "reduce_only" => AssetPairStatus.ReduceOnly,
-                    _ => AssetPairStatus.Unspecified,
-                },
-                LongPositionLimit = Long(pair, "long_position_limit"),
-                ShortPositionLimit = Long(pair, "short_position_limit"),
-                ExecutionVenue = Text(pair, "execution_venue"),
-            };
-            mapped.BuyLeverageLevels.AddRange(Elements(pair, "leverage_buy").Select(KrakenJson.Int));
-            mapped.SellLeverageLevels.AddRange(Elements(pair, "leverage_sell").Select(KrakenJson.Int));
-            mapped.TakerFeeTiers.AddRange(Elements(pair, "fees").Select(ToFeeTier));
-            mapped.MakerFeeTiers.AddRange(Elements(pair, "fees_maker").Select(ToFeeTier));
-            response.Pairs.Add(entry.Name, mapped);
+            response.Pairs.Add(entry.Name, ToAssetPair(entry.Value));
         }
         return response;
+    }
+
+    private static AssetPair ToAssetPair(JsonElement pair)
+    {
+        JsonElement altname = default, wsname = default, aclassBase = default, baseAsset = default, aclassQuote = default,
+            quote = default, lot = default, costDecimals = default, pairDecimals = default, lotDecimals = default,
+            lotMultiplier = default, feeVolumeCurrency = default, marginCall = default, marginStop = default,
+            orderMin = default, costMin = default, tickSize = default, status = default, longPositionLimit = default,
+            shortPositionLimit = default, executionVenue = default, leverageBuy = default, leverageSell = default,
+            fees = default, feesMaker = default;
+        Span<char> name = stackalloc char[NameBufferLength];
+        foreach (var property in pair.EnumerateObject())
+        {
+            switch (NameOf(property, name))
+            {
+                case "altname": altname = property.Value; break;
+                case "wsname": wsname = property.Value; break;
+                case "aclass_base": aclassBase = property.Value; break;
+                case "base": baseAsset = property.Value; break;
+                case "aclass_quote": aclassQuote = property.Value; break;
+                case "quote": quote = property.Value; break;
+                case "lot": lot = property.Value; break;
+                case "cost_decimals": costDecimals = property.Value; break;
+                case "pair_decimals": pairDecimals = property.Value; break;
+                case "lot_decimals": lotDecimals = property.Value; break;
+                case "lot_multiplier": lotMultiplier = property.Value; break;
+                case "fee_volume_currency": feeVolumeCurrency = property.Value; break;
+                case "margin_call": marginCall = property.Value; break;
+                case "margin_stop": marginStop = property.Value; break;
+                case "ordermin": orderMin = property.Value; break;
+                case "costmin": costMin = property.Value; break;
+                case "tick_size": tickSize = property.Value; break;
+                case "status": status = property.Value; break;
+                case "long_position_limit": longPositionLimit = property.Value; break;
+                case "short_position_limit": shortPositionLimit = property.Value; break;
+                case "execution_venue": executionVenue = property.Value; break;
+                case "leverage_buy": leverageBuy = property.Value; break;
+                case "leverage_sell": leverageSell = property.Value; break;
+                case "fees": fees = property.Value; break;
+                case "fees_maker": feesMaker = property.Value; break;
+                default: break;
+            }
+        }
+
+        var mapped = new AssetPair
+        {
+            AlternateName = Text(altname),
+            WebsocketName = Text(wsname),
+            BaseAssetClass = Text(aclassBase),
+            BaseAsset = Text(baseAsset),
+            QuoteAssetClass = Text(aclassQuote),
+            QuoteAsset = Text(quote),
+            Lot = Text(lot),
+            CostDecimals = KrakenJson.Int(costDecimals),
+            PriceDecimals = KrakenJson.Int(pairDecimals),
+            VolumeDecimals = KrakenJson.Int(lotDecimals),
+            LotMultiplier = KrakenJson.Int(lotMultiplier),
+            FeeVolumeCurrency = Text(feeVolumeCurrency),
+            MarginCallLevel = KrakenJson.Int(marginCall),
+            MarginStopLevel = KrakenJson.Int(marginStop),
+            MinOrderVolume = Text(orderMin),
+            MinOrderCost = Text(costMin),
+            TickSize = Text(tickSize),
+            Status = Text(status) switch
+            {
+                "online" => AssetPairStatus.Online,
+                "cancel_only" => AssetPairStatus.CancelOnly,
+                "post_only" => AssetPairStatus.PostOnly,
+                "limit_only" => AssetPairStatus.LimitOnly,
+                "reduce_only" => AssetPairStatus.ReduceOnly,
+                _ => AssetPairStatus.Unspecified,
+            },
+            LongPositionLimit = Long(longPositionLimit),
+            ShortPositionLimit = Long(shortPositionLimit),
+            ExecutionVenue = Text(executionVenue),
+        };
+        Fill(mapped.BuyLeverageLevels, leverageBuy, KrakenJson.Int);
+        Fill(mapped.SellLeverageLevels, leverageSell, KrakenJson.Int);
+        Fill(mapped.TakerFeeTiers, fees, ToFeeTier);
+        Fill(mapped.MakerFeeTiers, feesMaker, ToFeeTier);
+        return mapped;
     }
 
     private static AssetPairFeeTier ToFeeTier(JsonElement tier) => new()
@@ -260,22 +311,51 @@ internal static class MarketDataMapping
         var response = new GetTickerResponse();
         foreach (var entry in result.EnumerateObject())
         {
-            var ticker = entry.Value;
-            response.Tickers.Add(entry.Name, new Ticker
-            {
-                Ask = ToBookTop(ticker.GetProperty("a")),
-                Bid = ToBookTop(ticker.GetProperty("b")),
-                LastTrade = new TickerLastTrade { Price = Text(At(ticker.GetProperty("c"), 0)), LotVolume = Text(At(ticker.GetProperty("c"), 1)) },
-                Volume = ToWindows(ticker.GetProperty("v")),
-                Vwap = ToWindows(ticker.GetProperty("p")),
-                TradeCount = new TickerCountWindows { Today = Long(At(ticker.GetProperty("t"), 0)), Last24Hours = Long(At(ticker.GetProperty("t"), 1)) },
-                Low = ToWindows(ticker.GetProperty("l")),
-                High = ToWindows(ticker.GetProperty("h")),
-                OpeningPrice = Text(ticker, "o"),
-            });
+            response.Tickers.Add(entry.Name, ToPairTicker(entry.Value));
         }
         return response;
     }
+
+    private static Ticker ToPairTicker(JsonElement ticker)
+    {
+        JsonElement ask = default, bid = default, lastTrade = default, volume = default, vwap = default, tradeCount = default,
+            low = default, high = default, openingPrice = default;
+        Span<char> name = stackalloc char[NameBufferLength];
+        foreach (var property in ticker.EnumerateObject())
+        {
+            switch (NameOf(property, name))
+            {
+                case "a": ask = property.Value; break;
+                case "b": bid = property.Value; break;
+                case "c": lastTrade = property.Value; break;
+                case "v": volume = property.Value; break;
+                case "p": vwap = property.Value; break;
+                case "t": tradeCount = property.Value; break;
+                case "l": low = property.Value; break;
+                case "h": high = property.Value; break;
+                case "o": openingPrice = property.Value; break;
+                default: break;
+            }
+        }
+
+        return new Ticker
+        {
+            Ask = ToBookTop(Required(ask)),
+            Bid = ToBookTop(Required(bid)),
+            LastTrade = new TickerLastTrade { Price = Text(At(Required(lastTrade), 0)), LotVolume = Text(At(lastTrade, 1)) },
+            Volume = ToWindows(Required(volume)),
+            Vwap = ToWindows(Required(vwap)),
+            TradeCount = new TickerCountWindows { Today = Long(At(Required(tradeCount), 0)), Last24Hours = Long(At(tradeCount, 1)) },
+            Low = ToWindows(Required(low)),
+            High = ToWindows(Required(high)),
+            OpeningPrice = Text(openingPrice),
+        };
+    }
+
+    // Every ticker tuple but "o" is required. A missing one throws what JsonElement.GetProperty throws, which
+    // KrakenCalls.Read reports as an unreadable answer.
+    private static JsonElement Required(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Undefined ? throw new KeyNotFoundException() : value;
 
     private static TickerBookTop ToBookTop(JsonElement tuple) => new()
     {
@@ -313,12 +393,29 @@ internal static class MarketDataMapping
         var response = new GetOrderBookResponse();
         foreach (var entry in result.EnumerateObject())
         {
-            var book = new DepthBook();
-            book.Asks.AddRange(Elements(entry.Value, "asks").Select(ToDepthLevel));
-            book.Bids.AddRange(Elements(entry.Value, "bids").Select(ToDepthLevel));
-            response.Books.Add(entry.Name, book);
+            response.Books.Add(entry.Name, ToDepthBook(entry.Value));
         }
         return response;
+    }
+
+    private static DepthBook ToDepthBook(JsonElement book)
+    {
+        JsonElement asks = default, bids = default;
+        Span<char> name = stackalloc char[NameBufferLength];
+        foreach (var property in book.EnumerateObject())
+        {
+            switch (NameOf(property, name))
+            {
+                case "asks": asks = property.Value; break;
+                case "bids": bids = property.Value; break;
+                default: break;
+            }
+        }
+
+        var mapped = new DepthBook();
+        Fill(mapped.Asks, asks, ToDepthLevel);
+        Fill(mapped.Bids, bids, ToDepthLevel);
+        return mapped;
     }
 
     private static DepthLevel ToDepthLevel(JsonElement level) => new()
@@ -331,8 +428,8 @@ internal static class MarketDataMapping
     public static GetGroupedBookResponse ToGroupedBook(JsonElement result)
     {
         var response = new GetGroupedBookResponse { Pair = Text(result, "pair"), Grouping = Int(result, "grouping") };
-        response.Bids.AddRange(Elements(result, "bids").Select(ToGroupedLevel));
-        response.Asks.AddRange(Elements(result, "asks").Select(ToGroupedLevel));
+        Fill(response.Bids, Property(result, "bids"), ToGroupedLevel);
+        Fill(response.Asks, Property(result, "asks"), ToGroupedLevel);
         return response;
     }
 
@@ -400,8 +497,8 @@ internal static class MarketDataMapping
             Venue = Text(result, "venue"),
             System = Text(result, "system"),
         };
-        response.Bids.AddRange(Elements(result, "bids").Select(ToPreTradeLevel));
-        response.Asks.AddRange(Elements(result, "asks").Select(ToPreTradeLevel));
+        Fill(response.Bids, Property(result, "bids"), ToPreTradeLevel);
+        Fill(response.Asks, Property(result, "asks"), ToPreTradeLevel);
         return response;
     }
 
@@ -423,7 +520,7 @@ internal static class MarketDataMapping
     public static GetPostTradeDataResponse ToPostTradeData(JsonElement result)
     {
         var response = new GetPostTradeDataResponse { LastTs = Text(result, "last_ts"), Count = Int(result, "count") };
-        response.Trades.AddRange(Elements(result, "trades").Select(trade => new PostTradeRecord
+        Fill(response.Trades, Property(result, "trades"), trade => new PostTradeRecord
         {
             TradeId = Text(trade, "trade_id"),
             Price = Text(trade, "price"),
@@ -438,15 +535,15 @@ internal static class MarketDataMapping
             TradeTime = AnyTime(trade, "trade_ts"),
             PublicationVenue = Text(trade, "publication_venue"),
             PublicationTime = AnyTime(trade, "publication_ts"),
-        }));
+        });
         return response;
     }
 
     public static GetLevel3Response ToLevel3(JsonElement result)
     {
         var response = new GetLevel3Response { Pair = Text(result, "pair") };
-        response.Bids.AddRange(Elements(result, "bids").Select(ToLevel3Order));
-        response.Asks.AddRange(Elements(result, "asks").Select(ToLevel3Order));
+        Fill(response.Bids, Property(result, "bids"), ToLevel3Order);
+        Fill(response.Asks, Property(result, "asks"), ToLevel3Order);
         return response;
     }
 

@@ -539,7 +539,7 @@ internal static class OrdersMapping
     public static GetOrderAmendsResponse ToOrderAmends(JsonElement result)
     {
         var response = new GetOrderAmendsResponse { Count = Int(result, "count") };
-        response.Amends.AddRange(Elements(result, "amends").Select(amend => new OrderAmend
+        Fill(response.Amends, Property(result, "amends"), amend => new OrderAmend
         {
             AmendId = Text(amend, "amend_id"),
             AmendType = AmendType.FromKraken(Text(amend, "amend_type")),
@@ -551,7 +551,7 @@ internal static class OrdersMapping
             Reason = Text(amend, "reason"),
             PostOnly = Flag(amend, "post_only"),
             Time = Text(amend, "timestamp").Length > 0 ? UnixNanoseconds(Long(amend, "timestamp")) : null,
-        }));
+        });
         return response;
     }
 

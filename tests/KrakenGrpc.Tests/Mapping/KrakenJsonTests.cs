@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Google.Protobuf.Collections;
 using KrakenGrpc.Server.Mapping;
 
 namespace KrakenGrpc.Tests.Mapping;
@@ -63,5 +64,46 @@ public class KrakenJsonTests
     public void UnixSeconds_NotATime_IsAnUnreadableAnswer(string json)
     {
         Assert.Catch(() => KrakenJson.UnixSeconds(Json(json)));
+    }
+
+    [TestCase("""{"altname":1}""", "altname")]
+    [TestCase("""{"alt\u006eame":1}""", "altname")]
+    [TestCase("""{"quote\/base":1}""", "quote/base")]
+    [TestCase("""{"prix_unitaire_\u00e9":1}""", "prix_unitaire_\u00e9")]
+    [TestCase("""{"prix_unitaire_é":1}""", "prix_unitaire_é")]
+    [TestCase("""{"a_property_name_longer_than_the_buffer_of_32_characters":1}""", "a_property_name_longer_than_the_buffer_of_32_characters")]
+    [TestCase("""{"":1}""", "")]
+    public void NameOf_IsThePropertysNameUnescaped_WhateverItsLengthOrAlphabet(string json, string expected)
+    {
+        using var document = JsonDocument.Parse(json);
+        Span<char> buffer = stackalloc char[KrakenJson.NameBufferLength];
+
+        var name = KrakenJson.NameOf(document.RootElement.EnumerateObject().Single(), buffer).ToString();
+
+        Assert.That(name, Is.EqualTo(expected));
+    }
+
+    [TestCase("[]", new string[0])]
+    [TestCase("""["1",2.50,"3"]""", new[] { "1", "2.50", "3" })]
+    [TestCase("null", new string[0])]
+    [TestCase("\"1,2\"", new string[0])]
+    [TestCase("""{"0":"1"}""", new string[0])]
+    public void Fill_AddsEachElementOfAnArray_AndNothingForAnythingElse(string json, string[] expected)
+    {
+        var list = new RepeatedField<string>();
+
+        KrakenJson.Fill(list, Json(json), KrakenJson.Text);
+
+        Assert.That(list, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Fill_OfAnAbsentProperty_AddsNothing()
+    {
+        var list = new RepeatedField<string>();
+
+        KrakenJson.Fill(list, KrakenJson.Property(Json("""{"bids":[]}"""), "asks"), KrakenJson.Text);
+
+        Assert.That(list, Is.Empty);
     }
 }
