@@ -20,8 +20,8 @@ public static class KrakenServiceCollectionExtensions
         new("KrakenGrpc", typeof(KrakenClient).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
 
     /// <summary>
-    /// Registers the Kraken REST core: validated options, and the HttpClient that carries every call through a
-    /// resilience pipeline (read retries with jitter, a per-attempt timeout).
+    /// Registers the Kraken REST core: validated options, and the one HttpClient that carries every call through read
+    /// retries with jitter, the signing and a per-attempt timeout.
     /// </summary>
     public static IServiceCollection AddKrakenRestCore(this IServiceCollection services, IConfiguration configuration)
     {
@@ -46,10 +46,16 @@ public static class KrakenServiceCollectionExtensions
         services.AddMetrics();
         services.AddSingleton<KrakenTelemetry>();
         services.AddTransient<KrakenAttemptCounter>();
+        services.AddTransient<KrakenAttemptTimeout>();
 
-        var client = services.AddHttpClient<KrakenClient>(http =>
+        // One KrakenClient and one HttpClient for the process: a typed client resolved per call cost every call a new
+        // HttpClient with its default headers and a new KrakenClient. Rotating the handler would buy nothing, since
+        // the pool's PooledConnectionLifetime already re-resolves DNS.
+        services.AddSingleton(provider => ActivatorUtilities.CreateInstance<KrakenClient>(
+            provider, provider.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(KrakenClient))));
+        var client = services.AddHttpClient(nameof(KrakenClient), http =>
             {
-                // The caller's deadline and the pipeline's timeouts bound each call; HttpClient's own timer would only
+                // The caller's deadline and the per-attempt timeout bound each call; HttpClient's own timer would only
                 // race them.
                 http.Timeout = Timeout.InfiniteTimeSpan;
                 http.DefaultRequestHeaders.UserAgent.Add(UserAgent);
@@ -61,6 +67,7 @@ public static class KrakenServiceCollectionExtensions
                 AutomaticDecompression = DecompressionMethods.All,
                 EnableMultipleHttp2Connections = true,
             })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             // The factory's default request logging redacts header values in the message but keeps them in the
             // structured state, where a JSON or OpenTelemetry log sink would print API-Key and API-Sign. KrakenClient
             // logs what matters (endpoint, status, failure) itself.
@@ -86,8 +93,7 @@ public static class KrakenServiceCollectionExtensions
         });
         client.AddHttpMessageHandler<KrakenSigningHandler>();
         client.AddHttpMessageHandler<KrakenAttemptCounter>();
-        client.AddResilienceHandler("kraken-attempt-timeout", static (pipeline, context) =>
-            pipeline.AddTimeout(context.ServiceProvider.GetRequiredService<IOptions<KrakenOptions>>().Value.RequestTimeout));
+        client.AddHttpMessageHandler<KrakenAttemptTimeout>();
         return services;
     }
 }

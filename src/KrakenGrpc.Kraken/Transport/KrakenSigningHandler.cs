@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using KrakenGrpc.Kraken.Accounts;
 using KrakenGrpc.Kraken.Catalogue;
 using KrakenGrpc.Kraken.Coordination;
 using KrakenGrpc.Kraken.Errors;
@@ -20,13 +21,14 @@ internal sealed class KrakenSigningHandler(AccountLanes lanes, KrakenTelemetry t
     private static readonly MediaTypeHeaderValue FormContentType = new("application/x-www-form-urlencoded");
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        if (!request.Options.TryGetValue(KrakenRequestOptions.Account, out var account))
-        {
-            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        }
+    // Public calls go straight on, without an async step of their own.
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        request.Options.TryGetValue(KrakenRequestOptions.Account, out var account)
+            ? SendSignedAsync(request, account, cancellationToken)
+            : base.SendAsync(request, cancellationToken);
 
+    private async Task<HttpResponseMessage> SendSignedAsync(HttpRequestMessage request, KrakenAccount account, CancellationToken cancellationToken)
+    {
         var endpoint = request.Options.TryGetValue(KrakenRequestOptions.Endpoint, out var e) ? e : throw new InvalidOperationException("A signed request lacks its endpoint.");
         var parameters = request.Options.TryGetValue(KrakenRequestOptions.Parameters, out var p) ? p : new KrakenParameters();
         DateTimeOffset? deadline = request.Options.TryGetValue(KrakenRequestOptions.Deadline, out var d) ? d : null;
