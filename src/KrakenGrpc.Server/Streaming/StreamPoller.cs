@@ -210,7 +210,6 @@ internal sealed partial class StreamPoller<TEntry, TResponse> : IStreamPoller, I
 
     private async Task<StreamPage<TEntry>> PollAsync(IPollShare share, CancellationToken stop)
     {
-        // A typed HttpClient is meant to be short-lived (its handler is pooled and rotated), so each poll takes a new one.
         var client = _hub.Services.GetRequiredService<KrakenClient>();
         var endpoint = _definition.Endpoint;
         var parameters = _definition.Parameters(_cursor);
